@@ -1,0 +1,111 @@
+"""The ``loyalty-audit`` command line: parse flags, call one library function, print."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .errors import InputError
+from .files import write_atomic
+from .load import default_bank_dir, load_bank, load_responses
+from .model import Bank
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bank_option = click.option(
+    "--bank", "bank_dir", type=click.Path(path_type=Path), default=None,
+    help="Bank folder (default: the bank that ships with loyalty-audit).")
+
+
+def lang_option(required: bool = False) -> Callable[[F], F]:
+    return click.option("--lang", default=None, required=required,
+                        help="Language of the output (default: the bank's first language).")
+
+
+def reports_input_errors(func: F) -> F:
+    """Bad input: one line per problem on stderr, exit status 2, no traceback."""
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(2)
+    return wrapper  # type: ignore[return-value]
+
+
+def _language(bank: Bank, lang: str | None) -> str:
+    if lang is None:
+        return bank.languages[0]
+    if lang not in bank.languages:
+        raise click.BadParameter(f"'{lang}' is not one of the bank's languages: "
+                                 f"{', '.join(bank.languages)}", param_hint="--lang")
+    return lang
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="loyalty-audit")
+def main() -> None:
+    """Audit how well a company keeps its customers: banks, scores, reports."""
+
+
+@main.command()
+@click.argument("bank_dir", required=False, type=click.Path(path_type=Path))
+@reports_input_errors
+def validate(bank_dir: Path | None) -> None:
+    """Check a question bank and print a one-line summary."""
+    bank = load_bank(bank_dir)
+    questions = bank.questions()
+    scored = sum(1 for *_, q in questions if q.scored)
+    click.echo(f"{bank_dir or default_bank_dir()}: bank {bank.id} {bank.version} is valid: "
+               f"{len(bank.areas)} areas, {len(bank.sections())} sections, "
+               f"{len(questions)} questions ({scored} scored), "
+               f"languages {', '.join(bank.languages)}, {len(bank.rules)} rules")
+
+
+@main.command()
+@bank_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@lang_option()
+@click.option("--top", default=10, show_default=True, help="Recommendations shown in the table.")
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_input_errors
+def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int,
+          responses: tuple[Path, ...]) -> None:
+    """Score one team: RESPONSES are files or folders of .yaml, .yml and .json answers."""
+    from .output import print_table, to_csv, to_json
+    from .score import score as score_team
+
+    bank = load_bank(bank_dir)
+    language = _language(bank, lang)
+    result = score_team(bank, load_responses(list(responses), bank))
+    if fmt == "json":
+        click.echo(to_json(result))
+    elif fmt == "csv":
+        click.echo(to_csv(result, language), nl=False)
+    else:
+        print_table(result, Console(highlight=False, soft_wrap=False), language, top)
+
+
+@main.command()
+@bank_option
+@lang_option()
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Response file to write.")
+@reports_input_errors
+def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
+    """Write a blank response file to fill in by hand."""
+    from .template import blank_response
+
+    bank = load_bank(bank_dir)
+    write_atomic(output, blank_response(bank, _language(bank, lang)))
+    click.echo(f"wrote {output}")
