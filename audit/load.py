@@ -82,7 +82,7 @@ class _BankChecker:
     def add(self, doc: Document, loc: PathKey, message: str) -> None:
         self.problems.append(doc.problem(loc, message))
 
-    def run(self) -> None:
+    def run(self, whole: bool = True) -> None:
         bank, doc = self.bank, self.bank_doc
         self._unique(doc, [(("languages", i), lang) for i, lang in enumerate(bank.languages)],
                      "language")
@@ -93,9 +93,11 @@ class _BankChecker:
             if bank.levels[0].from_ != 0:
                 self.add(doc, ("levels", 0, "from"), "the first level must start at 0; expected from: 0")
             for i in range(1, len(bank.levels)):
-                if bank.levels[i].from_ <= bank.levels[i - 1].from_:
+                this, before = bank.levels[i], bank.levels[i - 1]
+                if this.from_ <= before.from_:
                     self.add(doc, ("levels", i, "from"),
-                             f"levels must ascend; expected from > {bank.levels[i - 1].from_:g}")
+                             f"level '{this.key}' starts at {this.from_:g}, not above level "
+                             f"'{before.key}' ({before.from_:g}); expected levels in ascending order")
             self._unique(doc, [(("levels", i, "key"), lv.key) for i, lv in enumerate(bank.levels)],
                          "level key")
         self._unique(doc, [(("departments", i, "key"), d.key) for i, d in enumerate(bank.departments)],
@@ -116,6 +118,8 @@ class _BankChecker:
                     loc: PathKey = ("sections", i, "questions", j)
                     ids.append((adoc, loc + ("id",), question.id))
                     self._question(adoc, loc, question)
+        if not whole:
+            return
         seen: dict[str, tuple[Document, PathKey]] = {}
         for qdoc, loc, ident in ids:
             if ident in seen:
@@ -132,8 +136,8 @@ class _BankChecker:
                 for ref in cond.refs:
                     if ref not in refs:
                         self.add(doc, ("rules", i, "when", j),
-                                 f"rule '{rule.id}' names unknown id '{ref}'; expected an area id, "
-                                 f"a section id or 'overall' ({_suggest(ref, sorted(refs))})")
+                                 f"rule '{rule.id}' names unknown id '{ref}'; "
+                                 f"{_suggest(ref, sorted(refs))} (an area, a section or overall)")
 
     def _unique(self, doc: Document, items: list[tuple[PathKey, str]], what: str) -> None:
         seen: set[str] = set()
@@ -283,12 +287,12 @@ def load_bank(folder: Path | str | None = None) -> Bank:
             area = _validate(AreaFile, doc, problems)
             if area is not None:
                 areas.append((area, doc))
-    if problems or bank_file is None:
+    if bank_file is None:
         raise InputError(problems)
     checker = _BankChecker(bank_file, bank_doc, areas)
-    checker.run()
-    if checker.problems:
-        raise InputError(checker.problems)
+    checker.run(whole=not problems)  # cross-file checks need every area file
+    if problems or checker.problems:
+        raise InputError(problems + checker.problems)
     resolved = [Area.model_construct(**area.__dict__, source=name)
                 for (area, _), name in zip(areas, bank_file.areas, strict=True)]
     header = {name: getattr(bank_file, name) for name in BankHeader.model_fields}

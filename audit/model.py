@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 BANK_ID_PATTERN = r"^[a-z0-9-]+$"
@@ -30,9 +30,8 @@ def _text(value: Any) -> Any:
 def option_key(value: Any) -> str:
     """Option keys are strings or whole numbers and compare as text."""
     if isinstance(value, bool):
-        word = "true" if value else "false"
-        raise ValueError(f"the key {word} is read by YAML as a boolean (unquoted yes, no, on, off, "
-                         f"true, false); write it in quotes, e.g. \"yes\"")
+        raise ValueError("YAML reads this key as true/false (an unquoted yes, no, on, off, true or "
+                         "false); write it in quotes, e.g. \"yes\"")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
@@ -48,7 +47,8 @@ class _TextMark:
 
 TEXT_MARK = _TextMark()
 Text = Annotated[str | dict[str, str], BeforeValidator(_text), TEXT_MARK]
-Key = Annotated[str, BeforeValidator(option_key)]
+Key = Annotated[str, BeforeValidator(option_key),
+                WithJsonSchema({"type": ["string", "integer"], "description": "an option key"})]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Score01 = Annotated[float, Field(ge=0, le=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
