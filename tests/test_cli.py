@@ -117,3 +117,12 @@ def test_schemas_accept_the_default_bank_and_demo() -> None:
         jsonschema.validate(yaml.safe_load((questions / area).read_text()), docs["area.schema.json"])
     for path in sorted(DEMO.glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text()), docs["response.schema.json"])
+
+
+def test_readme_answers_example_scores(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Answers", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "answers.yaml").write_text(block)
+    done = cli("score", "--format", "json", str(tmp_path / "answers.yaml"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["questions"]["bo-payment-methods"]["answered"] == 1
