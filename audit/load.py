@@ -367,6 +367,9 @@ def response_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 def answer_value(q: Question, value: Any) -> tuple[AnswerValue, str | None]:
     """Normalise one answer to ``q``; returns (value, problem or None)."""
     keys = [o.key for o in q.options or []]
+    if isinstance(value, bool):
+        return None, (f"the answer to '{q.id}' is read by YAML as true/false (an unquoted yes, no, on, "
+                      "off, true or false); write it in quotes, e.g. \"yes\"")
     if isinstance(value, str) and value == "na" and "na" not in keys and q.type != "text":
         if q.na:
             return NA, None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from audit.load import load_bank
+from audit.model import Bank
 
 from .conftest import make_bank, respondent, score_team
 
@@ -123,3 +124,54 @@ def test_plain_string_texts_and_multilingual_mappings(tmp_path: Path) -> None:
 def test_default_bank_loads() -> None:
     bank = load_bank()
     assert bank.id == "loyalty-audit" and bank.languages[:2] == ["es", "en"]
+
+
+def two_profile_bank(folder: Path) -> Bank:
+    yes_no = [{"key": "yes", "label": "Yes"}, {"key": "no", "label": "No"}]
+    return make_bank(folder, questions=[], profile=[
+        {"id": "shop", "text": "Shop?", "options": yes_no},
+        {"id": "b2b", "text": "B2B?", "options": yes_no}], sections=[
+        {"id": "both", "title": "Both", "applies_if": {"shop": ["yes"], "b2b": ["yes"]},
+         "questions": [{"id": "qa", "scale": "two"}]},
+        {"id": "any", "title": "Any", "questions": [
+            {"id": "qb", "scale": "two"},
+            {"id": "qc", "scale": "two", "applies_if": {"b2b": ["no"]}}]}])
+
+
+@pytest.mark.parametrize(("profile", "sections", "questions"), [
+    ({}, {"both", "any"}, {"qa", "qb", "qc"}),                       # unanswered: everything applies
+    ({"shop": "yes"}, {"both", "any"}, {"qa", "qb", "qc"}),          # b2b unanswered still applies
+    ({"shop": "yes", "b2b": "yes"}, {"both", "any"}, {"qa", "qb"}),  # question-level exclusion
+    ({"shop": "no", "b2b": "yes"}, {"any"}, {"qb"}),                 # one condition fails: section out
+    ({"shop": "yes", "b2b": "no"}, {"any"}, {"qb", "qc"}),
+])
+def test_every_applies_if_path(tmp_path: Path, profile: dict[str, str], sections: set[str],
+                               questions: set[str]) -> None:
+    bank = two_profile_bank(tmp_path / "b")
+    r = score_team(bank, tmp_path, respondent({"qa": 1, "qb": 0, "qc": 1}, profile=profile))
+    assert set(r.sections) == sections and set(r.questions) == questions
+    ignored = {"qa", "qb", "qc"} - questions
+    assert any(f"ignored: {', '.join(sorted(ignored))}" in w for w in r.warnings) == bool(ignored)
+    assert r.completion == 1.0  # ignored answers never count, in or out
+
+
+def test_quoted_boolean_words_are_keys(tmp_path: Path) -> None:
+    bank = two_profile_bank(tmp_path / "b")
+    path = tmp_path / "a.yaml"
+    path.write_text("bank: test\nprofile: {shop: 'yes', b2b: \"no\"}\nanswers: {qb: 1}\n")
+    from audit.load import load_responses
+    assert load_responses([path], bank).respondents[0].profile == {"shop": "yes", "b2b": "no"}
+    path.write_text("bank: test\nprofile: {shop: yes}\n")
+    with pytest.raises(Exception, match=r"a.yaml:2: profile.shop: YAML reads this key as true/false"):
+        load_responses([path], bank)
+
+
+def test_organisation_and_version_warnings(tmp_path: Path) -> None:
+    from audit.load import load_responses
+    bank = two_profile_bank(tmp_path / "b")
+    (tmp_path / "1.yaml").write_text("bank: test\nbank_version: '1'\norganisation: Acme\nanswers: {qb: 1}\n")
+    (tmp_path / "2.yaml").write_text("bank: test\nbank_version: '0'\norganisation: ACME Ltd\nanswers: {qb: 0}\n")
+    team = load_responses([tmp_path / "1.yaml", tmp_path / "2.yaml"], bank)
+    assert team.organisation == "Acme"
+    assert team.warnings == [f"{tmp_path}/2.yaml: answers are for bank version 0, the bank is version 1",
+                             f"{tmp_path}/2.yaml: organisation 'ACME Ltd' differs from 'Acme'; the first is used"]
