@@ -56,7 +56,7 @@ Weight = Annotated[float, Field(ge=0)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Option(Model):
