@@ -7,6 +7,7 @@ No I/O, no printing, no rounding. Every renderer (table, JSON, CSV, site, PDF) t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +110,7 @@ def answer_score(q: Question, value: Any) -> float | None:
         return next(o.score for o in q.options or [] if o.key == value)
     if q.type == "multi":
         chosen = set(value)
-        return min(1.0, sum(o.score for o in q.options or [] if o.key in chosen))
+        return min(1.0, total(o.score for o in q.options or [] if o.key in chosen))
     if q.type == "number":
         for band in q.bands or []:
             if (band.max is None or value <= band.max) and (band.min is None or value >= band.min):
@@ -147,12 +148,24 @@ def team_profile(bank: Bank, respondents: list[Response]) -> tuple[dict[str, str
     return profile, warnings
 
 
+def total(values: Iterable[float]) -> float:
+    """Add left to right from 0.0, as the browser does.
+
+    ``sum()`` of floats is compensated since CPython 3.12 and plain before; one explicit
+    order of additions keeps the last digit the same on every Python and in JavaScript.
+    """
+    acc = 0.0
+    for value in values:
+        acc += value
+    return acc
+
+
 def _mean(pairs: list[tuple[float, float]]) -> float | None:
     """Weighted mean of (weight, value) pairs; None when nothing carries weight."""
-    total = sum(w for w, _ in pairs)
-    if not pairs or total == 0:
+    weight = total(w for w, _ in pairs)
+    if not pairs or weight == 0:
         return None
-    return sum(w * v for w, v in pairs) / total
+    return total(w * v for w, v in pairs) / weight
 
 
 @dataclass
@@ -179,11 +192,11 @@ def _score_group(plan: list[tuple[Area, list[tuple[Section, list[Question]]]]],
                 scores = [s for r in respondents
                           if (s := answer_score(q, r.answers.get(q.id))) is not None]
                 answered[q.id] = len(scores)
-                questions[q.id] = sum(scores) / len(scores) if scores else None
+                questions[q.id] = total(scores) / len(scores) if scores else None
                 if questions[q.id] is not None:
                     pairs.append((q.weight, questions[q.id] or 0.0))
-            total = sum(w for w, _ in pairs)
-            sections[section.id] = (100 * sum(w * s for w, s in pairs) / total) if total else None
+            weight = total(w for w, _ in pairs)
+            sections[section.id] = (100 * total(w * s for w, s in pairs) / weight) if weight else None
             if sections[section.id] is not None:
                 section_pairs.append((section.weight, sections[section.id] or 0.0))
         areas[area.id] = _mean(section_pairs)
@@ -252,14 +265,14 @@ def score(bank: Bank, team: Team) -> Result:
     overall = node(team_scores.overall, _divergence([d.overall for d in dept_scores.values()]))
 
     # shares e(q), percent to target, recommendations
-    area_total = sum(a.weight for a, _ in plan if team_scores.areas[a.id] is not None)
+    area_total = total(a.weight for a, _ in plan if team_scores.areas[a.id] is not None)
     questions: dict[str, QuestionResult] = {}
     gap = reach = 0.0
     recommendations: list[tuple[float, int, int, Recommendation]] = []
     for area, secs in plan:
-        section_total = sum(s.weight for s, _ in secs if team_scores.sections[s.id] is not None)
+        section_total = total(s.weight for s, _ in secs if team_scores.sections[s.id] is not None)
         for section, qs in secs:
-            weight_total = sum(q.weight for q in qs if team_scores.questions[q.id] is not None)
+            weight_total = total(q.weight for q in qs if team_scores.questions[q.id] is not None)
             target = next(t for t in (section.target, area.target, bank.target) if t is not None)
             for q in qs:
                 s = team_scores.questions[q.id]
@@ -283,7 +296,7 @@ def score(bank: Bank, team: Team) -> Result:
     for r in respondents:
         if counted:
             completions.append(sum(1 for q in counted if q.id in r.answers) / len(counted))
-    completion = sum(completions) / len(completions) if completions else None
+    completion = total(completions) / len(completions) if completions else None
 
     result = Result(bank, team, overall, completion, ptt, areas, sections, questions,
                     departments, profile, [], [rec for *_, rec in sorted(recommendations,

@@ -29,7 +29,8 @@ MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
 
-BOOL_WORDS = {"yes", "no", "on", "off", "true", "false", "y", "n"}
+# libyaml's parser when PyYAML was built with it (several times faster), else PyYAML's own
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Document:
 
 
 class _Builder:
-    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+    def __init__(self, path: str, loader: Any) -> None:
         self.path = path
         self.loader = loader
         self.lines: dict[PathKey, int] = {}
@@ -130,7 +131,7 @@ def _read_text(path: Path) -> str:
 
 def parse_yaml(text: str, path: str) -> Document:
     """Parse one YAML document from ``text``; ``path`` names it in messages."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
