@@ -1,0 +1,47 @@
+"""Options of the ``loyalty-audit`` MkDocs plugin, as written under ``plugins:`` in mkdocs.yml.
+
+```yaml
+plugins:
+  - loyalty-audit:
+      bank: questions          # bank folder, relative to mkdocs.yml (default: the packaged bank)
+      language: es             # language at the site's root (default: the bank's first)
+      languages: [es, en]      # languages to build (default: all of the bank's)
+      pages: [home, about, sections, results, team]
+      templates: my-templates  # folder whose templates and strings.yaml win over ours
+```
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from .pages import PAGE_KINDS
+
+
+class SiteConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Typed options of the plugin."""
+
+    enabled = c.Type(bool, default=True)
+    """Build the questionnaire; false leaves the site as if the plugin were absent."""
+
+    bank = c.Optional(c.Dir(exists=False))
+    """The bank folder (holding bank.yaml); default: the bank that ships with the package."""
+
+    language = c.Optional(c.Type(str))
+    """The language of the pages at the site's root; default: the bank's first language."""
+
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
+    """The bank languages to build; default: all of them. Others get pages under ``<lang>/``."""
+
+    pages = c.ListOfItems(c.Choice(PAGE_KINDS), default=list(PAGE_KINDS))
+    """Which pages to generate."""
+
+    nav = c.Type(bool, default=True)
+    """Set the navigation (when mkdocs.yml has no ``nav``): sections grouped by area."""
+
+    title = c.Type(bool, default=True)
+    """Show the bank's title, in the page's language, as the site name."""
+
+    templates = c.Optional(c.Dir(exists=True))
+    """A folder of page templates and strings.yaml that win over the packaged ones."""

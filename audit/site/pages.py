@@ -1,0 +1,249 @@
+"""The pages of the self-assessment site, made from a bank: Markdown text and the JSON the
+browser scores with. No MkDocs machinery here (the plugin adds that), so the same pages
+can also be written out as plain files.
+
+Every language of the bank gets the same set of pages; the default language sits at the
+site's root and the others under ``<lang>/``. Templates come from ``templates/site/`` (or a
+folder given first, whose files win).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import yaml
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from ..model import Bank, Section
+from ..output import text_of
+
+PAGE_KINDS = ("home", "about", "sections", "results", "team")
+ASSETS = {"js": "loyalty-audit.js", "css": "loyalty-audit.css"}
+ASSET_DIR = "assets/loyalty-audit"
+PAYLOAD_ID = "loyalty-audit-data"
+MINUTES_PER_QUESTION = 0.5
+
+
+def site_templates_dir() -> Path:
+    """The site templates that ship with the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates" / "site",
+                      here.parent.parent / "templates" / "site"):
+        if (candidate / "strings.yaml").is_file():
+            return candidate
+    return here.parent.parent / "templates" / "site"
+
+
+def sum_mode() -> str:
+    """How the scoring engine adds floats: left to right (``audit.score.total``) everywhere."""
+    return "naive"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One generated page: ``key`` names it the same way in every language."""
+
+    key: str
+    lang: str
+    src_uri: str
+    title: str
+    markdown: str
+
+
+@dataclass
+class SiteContent:
+    """Every page of every language, the navigation of each language, and the payloads."""
+
+    bank: Bank
+    default: str
+    languages: list[str]
+    pages: list[SitePage]
+    navs: dict[str, list[Any]]
+    payloads: dict[str, str]
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def page(self, key: str, lang: str) -> SitePage | None:
+        return next((p for p in self.pages if p.key == key and p.lang == lang), None)
+
+
+def load_strings(dirs: Sequence[Path], languages: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The site's own words per language: the first folder's file wins, English fills gaps."""
+    merged: dict[str, dict[str, str]] = {}
+    for folder in reversed(list(dirs)):
+        path = folder / "strings.yaml"
+        if path.is_file():
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same data, faster
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+            for lang, words in data.items():
+                merged.setdefault(str(lang), {}).update({str(k): str(v) for k, v in words.items()})
+    english = merged.get("en", {})
+    return {lang: {**english, **merged.get(lang, {})} for lang in languages}
+
+
+def _only(value: Any, lang: str, languages: set[str]) -> Any:
+    """A JSON value with every ``{language: text}`` mapping cut down to ``lang``."""
+    if isinstance(value, dict):
+        if value and set(value) == languages and all(isinstance(v, str) for v in value.values()):
+            return {lang: value[lang]}
+        return {k: _only(v, lang, languages) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_only(v, lang, languages) for v in value]
+    return value
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def payload_tag(payload: str) -> str:
+    return f'<script type="application/json" id="{PAYLOAD_ID}">{payload}</script>'
+
+
+def _uri(lang: str, default: str, path: str) -> str:
+    return path if lang == default else f"{lang}/{path}"
+
+
+def _url(src_uri: str, use_directory_urls: bool) -> str:
+    return File(src_uri, None, "", use_directory_urls).url
+
+
+def _counts(bank: Bank) -> dict[str, int]:
+    questions = sum(1 for *_, q in bank.questions())
+    minutes = max(5, int(math.ceil(questions * MINUTES_PER_QUESTION / 5.0)) * 5)
+    return {"questions": questions, "sections": len(bank.sections()), "minutes": minutes}
+
+
+def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
+    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _tidy(body: str) -> str:
+    """Drop blank lines: Markdown must see each page's HTML as one block."""
+    return "\n".join(line for line in body.splitlines() if line.strip()) + "\n"
+
+
+def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: str | None = None,
+               kinds: Sequence[str] = PAGE_KINDS, use_directory_urls: bool = False,
+               template_dirs: Sequence[Path] = ()) -> SiteContent:
+    """Render every page of the site of ``bank``.
+
+    ``languages`` are the bank languages to build (all by default) and ``default`` the one
+    at the site's root (the bank's first); ``kinds`` picks among :data:`PAGE_KINDS`.
+    """
+    languages = list(languages or bank.languages)
+    default = default or (bank.languages[0] if bank.languages[0] in languages else languages[0])
+    dirs = [*template_dirs, site_templates_dir()]
+    env = _environment(dirs)
+    strings = load_strings(dirs, languages)
+    counts = _counts(bank)
+    mode = sum_mode()
+    bank_json = bank.model_dump(mode="json", by_alias=True)
+
+    # (key, path, kind, extra context), the same in every language
+    plan: list[tuple[str, str, str, dict[str, Any]]] = []
+    if "home" in kinds:
+        plan.append(("home", "index.md", "home", {}))
+    if "about" in kinds:
+        plan.append(("about", "about.md", "about", {}))
+    if "sections" in kinds:
+        for area, section in bank.sections():
+            plan.append((f"section:{section.id}", f"{area.id}/{section.id}.md", "section",
+                         {"area": area, "section": section}))
+    if "results" in kinds:
+        plan.append(("results", "results.md", "results", {}))
+    if "team" in kinds:
+        plan.append(("team", "team.md", "team", {}))
+    if not plan:
+        return SiteContent(bank, default, languages, [], {}, {}, strings)
+
+    pages: list[SitePage] = []
+    navs: dict[str, list[Any]] = {}
+    payloads: dict[str, str] = {}
+    for lang in languages:
+        s = strings[lang]
+
+        def t(value: str | dict[str, str] | None, lang: str = lang) -> str:
+            return text_of(value, lang)
+
+        uris = {key: _uri(lang, default, path) for key, path, _, _ in plan}
+        urls = {key: _url(uri, use_directory_urls) for key, uri in uris.items()}
+        titles = {key: _title(key, bank, s, lang) for key, *_ in plan}
+        keys = [key for key, *_ in plan]
+        first_section = next((k for k in keys if k.startswith("section:")), keys[0])
+        for i, (key, _path, kind, extra) in enumerate(plan):
+            here = urls[key]
+
+            def url(target: str, here: str = here) -> str:
+                return get_relative_url(urls.get(target, urls[keys[0]]), here)
+
+            following = keys[i + 1] if i + 1 < len(keys) else None
+            context = {"bank": bank, "t": t, "s": SimpleNamespace(**s), "root": get_relative_url("./", here), "url": url,
+                       "counts": counts, "first_section": first_section,
+                       "next_page": ({"key": following, "title": titles[following]}
+                                     if following and kind == "section" else None),
+                       **extra}
+            body = _tidy(env.get_template(f"{kind}.md").render(context))
+            front = (f"---\ntitle: {json.dumps(html.escape(titles[key]), ensure_ascii=False)}\n"
+                     "hide: [toc]\n---\n\n")
+            pages.append(SitePage(key, lang, uris[key], titles[key], front + body))
+        navs[lang] = _nav(bank, plan, uris, titles, lang)
+        pages_map: dict[str, Any] = {k: v for k, v in urls.items() if not k.startswith("section:")}
+        pages_map["sections"] = {k.split(":", 1)[1]: v for k, v in urls.items() if k.startswith("section:")}
+        payloads[lang] = script_json({
+            "bank": _only(bank_json, lang, set(bank.languages)),
+            "lang": lang,
+            "strings": s,
+            "pages": pages_map,
+            "sum": mode,
+        })
+    return SiteContent(bank, default, languages, pages, navs, payloads, strings)
+
+
+def _title(key: str, bank: Bank, s: dict[str, str], lang: str) -> str:
+    if key.startswith("section:"):
+        ident = key.split(":", 1)[1]
+        section: Section = next(sec for _, sec in bank.sections() if sec.id == ident)
+        return text_of(section.title, lang)
+    return s[f"nav_{key}"]
+
+
+def _nav(bank: Bank, plan: list[tuple[str, str, str, dict[str, Any]]], uris: dict[str, str],
+         titles: dict[str, str], lang: str) -> list[Any]:
+    """The MkDocs ``nav`` of one language: sections grouped under their area."""
+    nav: list[Any] = []
+    area_items: dict[str, list[Any]] = {}
+    for key, _path, kind, extra in plan:
+        entry = {html.escape(titles[key]): uris[key]}
+        if kind != "section":
+            nav.append(entry)
+            continue
+        area = extra["area"]
+        if area.id not in area_items:
+            area_items[area.id] = []
+            nav.append({html.escape(text_of(area.title, lang)): area_items[area.id]})
+        area_items[area.id].append(entry)
+    return nav
+
+
+def write_pages(content: SiteContent, folder: Path) -> list[Path]:
+    """Write every page as a Markdown file with its payload inlined (for a plain MkDocs build)."""
+    written: list[Path] = []
+    for page in content.pages:
+        path = folder / page.src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.markdown + "\n" + payload_tag(content.payloads[page.lang]) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

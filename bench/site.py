@@ -1,0 +1,270 @@
+"""Measure the self-assessment site: build time, live rescoring, and the weight of our assets.
+
+    .venv/bin/python bench/site.py [--runs 5]
+
+(a) ``mkdocs build`` of the repository's site (the plugin: bank loading and page
+    generation included) against a plain mkdocs-material build of the very same pages
+    written out as Markdown files, each in this process, alternating, median of ``--runs``.
+(b) Live rescoring in headless Chromium: the time from a click on an answer to the page
+    being saved, rescored and laid out again, on a section page with every question
+    already answered, for the default bank and for a generated 1,000-question bank.
+(c) Our one script and one stylesheet, gzipped (level 9).
+
+Prints a table; the figures are reported in bench/README.md. Timings vary between
+machines: compare ratios, and never use these numbers in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import logging
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
+from audit.load import load_bank  # noqa: E402
+from audit.site.pages import ASSET_DIR, ASSETS, build_site, site_templates_dir, write_pages  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+THEME = {"name": "material", "language": "es", "font": False,
+         "palette": {"primary": "indigo", "accent": "indigo"}}
+
+
+def _quiet() -> contextlib.AbstractContextManager[Any]:
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    return contextlib.redirect_stderr(io.StringIO())
+
+
+def _build(config_file: Path, site: Path) -> float:
+    with _quiet():
+        start = time.perf_counter()
+        build(load_config(str(config_file), site_dir=str(site)))
+        return time.perf_counter() - start
+
+
+def plain_copy(work: Path) -> Path:
+    """The repository's site as plain files: the generated pages, our assets, the same theme."""
+    bank = load_bank(ROOT / "questions")
+    content = build_site(bank)
+    docs = work / "docs"
+    write_pages(content, docs)
+    for name in ASSETS.values():
+        target = docs / ASSET_DIR / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(site_templates_dir() / "assets" / name, target)
+    config = {
+        "site_name": bank.title["es"] if isinstance(bank.title, dict) else bank.title,
+        "docs_dir": "docs", "use_directory_urls": False, "theme": THEME,
+        "nav": content.navs[content.default],
+        "not_in_nav": "\n".join(f"/{lang}/" for lang in content.languages if lang != content.default),
+        "extra_css": [f"{ASSET_DIR}/{ASSETS['css']}"], "extra_javascript": [f"{ASSET_DIR}/{ASSETS['js']}"],
+    }
+    path = work / "mkdocs.yml"
+    path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def bench_build(runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        plain = plain_copy(work / "plain")
+        ours, theirs = [], []
+        _build(ROOT / "mkdocs.yml", work / "warm-ours")  # imports and disk caches, both sides
+        _build(plain, work / "warm-plain")
+        for i in range(runs):
+            ours.append(_build(ROOT / "mkdocs.yml", work / f"ours{i}"))
+            theirs.append(_build(plain, work / f"plain{i}"))
+        plugin = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            build_site(load_bank(ROOT / "questions"))
+            plugin.append(time.perf_counter() - start)
+        same = sorted(p.relative_to(work / "ours0").as_posix() for p in (work / "ours0").rglob("*.html"))
+        assert same == sorted(p.relative_to(work / "plain0").as_posix() for p in (work / "plain0").rglob("*.html"))
+    return {"ours": statistics.median(ours), "plain": statistics.median(theirs), "pages": len(same),
+            "plugin": statistics.median(plugin)}
+
+
+# -- a generated 1,000-question bank ------------------------------------------------------
+
+def large_bank(folder: Path, areas: int = 4, sections: int = 10, questions: int = 25) -> None:
+    rng = random.Random(1000)
+    folder.mkdir(parents=True, exist_ok=True)
+    scale = [{"key": k, "label": f"Level {k}", "score": k / 4} for k in range(5)]
+    names = []
+    n = 0
+    for a in range(areas):
+        secs = []
+        for s in range(sections):
+            qs = []
+            for _ in range(questions):
+                n += 1
+                kind = rng.choices(["scale", "choice", "multi", "number", "text"], [70, 10, 10, 5, 5])[0]
+                q: dict[str, Any] = {"id": f"q{n}", "text": f"Question {n}: how well is this done today?",
+                                     "help": "What good looks like, and the evidence to ask for.",
+                                     "suggestion": "Do it better.", "effort": rng.choice(["low", "medium", "high"])}
+                if kind == "scale":
+                    q.update(scale="maturity", weight=rng.choice([1, 1, 2, 0.5]), na=rng.random() < 0.3)
+                elif kind in ("choice", "multi"):
+                    q.update(type=kind, options=[{"key": f"o{k}", "label": f"Option {k}",
+                                                  "score": round(rng.random() * 0.6, 2)} for k in range(5)])
+                elif kind == "number":
+                    q.update(type="number", unit="days", range=[0, 100],
+                             bands=[{"max": 2, "score": 1}, {"max": 10, "score": 0.5}, {"score": 0}])
+                else:
+                    q.update(type="text")
+                if rng.random() < 0.05:
+                    q["applies_if"] = {"size": ["large"]}
+                qs.append(q)
+            secs.append({"id": f"a{a}-s{s}", "title": f"Section {a + 1}.{s + 1}", "questions": qs})
+        name = f"area{a}.yaml"
+        (folder / name).write_text(json.dumps({"id": f"a{a}", "title": f"Area {a + 1}", "sections": secs}),
+                                   encoding="utf-8")
+        names.append(name)
+    bank = {"id": "large", "version": "1", "languages": ["en"], "title": "A 1,000-question bank",
+            "scales": {"maturity": scale},
+            "levels": [{"key": "low", "from": 0, "label": "Low"}, {"key": "high", "from": 50, "label": "High"}],
+            "departments": [{"key": f"d{i}", "label": f"Department {i}"} for i in range(6)],
+            "profile": [{"id": "size", "text": "Size?", "options": [{"key": "small", "label": "Small"},
+                                                                     {"key": "large", "label": "Large"}]}],
+            "areas": names,
+            "rules": [{"id": "gap", "when": [{"gap": ["a0", "a1"], "at_least": 10}], "title": "Gap"}]}
+    (folder / "bank.yaml").write_text(json.dumps(bank), encoding="utf-8")
+
+
+def full_answers(bank_dir: Path) -> dict[str, Any]:
+    """A saved state with every question answered, as the page keeps it in localStorage."""
+    bank = load_bank(bank_dir)
+    answers: dict[str, Any] = {}
+    for _, _, q in bank.questions():
+        if q.type in ("scale", "choice"):
+            answers[q.id] = (q.options or [])[-2].key
+        elif q.type == "multi":
+            answers[q.id] = [o.key for o in (q.options or [])[:2]]
+        elif q.type == "number":
+            answers[q.id] = 4
+        else:
+            answers[q.id] = "Notes."
+    return {"organisation": "Bench", "name": "", "department": "", "profile": {}, "answers": answers,
+            "comments": {}, "updated": None}
+
+
+def site_of(bank_dir: Path, work: Path) -> Path:
+    docs = work / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    config = work / "mkdocs.yml"
+    config.write_text(json.dumps({"site_name": "Bench", "docs_dir": "docs", "use_directory_urls": False,
+                                  "theme": THEME, "plugins": [{"loyalty-audit": {"bank": str(bank_dir)}}]}),
+                      encoding="utf-8")
+    _build(config, work / "site")
+    return work / "site"
+
+
+RESCORE_JS = """async ({runs}) => {
+  const inputs = Array.from(document.querySelectorAll('[data-question] input[type=radio]'))
+    .filter(i => i.value !== 'na' && !i.closest('[hidden]'));
+  const script = [], layout = [];
+  for (let i = 0; i < runs; i++) {
+    const input = inputs[(i * 7) % inputs.length];
+    const start = performance.now();
+    input.click();                       // change: save, rescore, update the page
+    const handled = performance.now();
+    document.body.offsetHeight;          // and lay the page out again
+    layout.push(performance.now() - start);
+    script.push(handled - start);
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  }
+  return {script, layout, inputs: inputs.length};
+}"""
+
+
+def bench_rescoring(runs: int) -> dict[str, dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        work = Path(tmp)
+        large_bank(work / "large-bank")
+        sites = {
+            "default": (ROOT / "questions", site_of(ROOT / "questions", work / "default"), "back_office/delivery.html"),
+            "large": (work / "large-bank", site_of(work / "large-bank", work / "large"), "a1/a1-s4.html"),
+        }
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, (bank_dir, site, page_path) in sites.items():
+                bank = load_bank(bank_dir)
+                page = browser.new_page()
+                page.goto((site / page_path).as_uri())
+                key = f"loyalty-audit:{bank.id}:{bank.version}"
+                page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(full_answers(bank_dir))])
+                page.reload()
+                got = page.evaluate(RESCORE_JS, {"runs": runs})
+                out[name] = {
+                    "questions": len(bank.questions()),
+                    "script": statistics.median(got["script"]),
+                    "layout": statistics.median(got["layout"]),
+                    "p95": sorted(got["layout"])[int(0.95 * (len(got["layout"]) - 1))],
+                }
+                page.close()
+        finally:
+            browser.close()
+    return out
+
+
+def bench_size() -> dict[str, int]:
+    folder = site_templates_dir() / "assets"
+    raw = {k: (folder / name).read_bytes() for k, name in ASSETS.items()}
+    return {**{f"{k}_raw": len(v) for k, v in raw.items()},
+            **{f"{k}_gzip": len(gzip.compress(v, 9)) for k, v in raw.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="builds per side (default 5)")
+    parser.add_argument("--clicks", type=int, default=60, help="answers clicked per bank (default 60)")
+    args = parser.parse_args()
+    size = bench_size()
+    built = bench_build(args.runs)
+    live = bench_rescoring(args.clicks)
+    gz = (size["js_gzip"] + size["css_gzip"]) / 1024
+    rows = [
+        ("site build: ours / plain mkdocs-material", f"{built['ours'] / built['plain']:.2f}x", "<= 1.10x"),
+        (f"  ours ({built['pages']:.0f} pages, bank loading included)", f"{built['ours']:.2f} s", ""),
+        ("  of which loading the bank and making the pages", f"{built['plugin']:.2f} s", ""),
+        ("  plain, the same pages as files", f"{built['plain']:.2f} s", ""),
+    ]
+    for name, r in live.items():
+        rows.append((f"rescoring after one answer, {name} bank ({r['questions']:.0f} q.)",
+                     f"{r['layout']:.1f} ms", "< 16 ms"))
+        rows.append(("  of which script / 95th percentile", f"{r['script']:.1f} / {r['p95']:.1f} ms", ""))
+    rows.append(("our JS + CSS, gzipped", f"{gz:.1f} KB", "< 25 KB"))
+    rows.append(("  JS / CSS gzipped (raw)",
+                 f"{size['js_gzip'] / 1024:.1f} / {size['css_gzip'] / 1024:.1f} KB "
+                 f"({size['js_raw'] / 1024:.0f} / {size['css_raw'] / 1024:.0f} KB)", ""))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':>22}  target")
+    for label, value, target in rows:
+        print(f"{label:<{width}}  {value:>22}  {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1724 @@
+/*
+ * loyalty-audit: the one script of the self-assessment site.
+ *
+ * Part 1, the engine, reads response files (SPEC §2) and scores them (SPEC §3-4) with the
+ * same operations, in the same order, as audit/load.py and audit/score.py, so that the page
+ * and `loyalty-audit score` agree to the last bit. It needs no browser: node's test runner
+ * loads it with require().
+ *
+ * Part 2, the page: answers saved as they are given (localStorage), progress, live scores,
+ * results, export and import, the team page. It is set up inside Material's
+ * document$.subscribe() so that it survives instant navigation, and listens on `document`
+ * once. Text from the bank, from respondents and from imported files is always inserted as
+ * text (textContent), never as HTML.
+ *
+ * A classic script (not a module) so that it also runs from file://.
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory(root);
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.LoyaltyAudit = api;
+    api.start();
+  }
+}(typeof globalThis !== "undefined" ? globalThis : this, function (root) {
+  "use strict";
+
+  /* ================================================================== engine === */
+
+  var NA = Object.freeze({ toString: function () { return "na"; }, toJSON: function () { return "na"; } });
+  var UNSPECIFIED = "unspecified";
+  var EFFORT_ORDER = { low: 0, medium: 1, high: 2 };
+  var FILE_KEYS = ["bank", "bank_version", "organisation", "respondent", "language", "submitted",
+    "profile", "answers", "comments", "respondents"];
+  var ENTRY_KEYS = ["respondent", "language", "submitted", "profile", "answers", "comments"];
+  var RESPONDENT_KEYS = ["name", "department"];
+
+  function has(obj, key) {
+    return obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key);
+  }
+
+  function put(obj, key, value) {
+    Object.defineProperty(obj, key, { value: value, enumerable: true, writable: true, configurable: true });
+    return obj;
+  }
+
+  function isMapping(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  /* Python's sum() of floats: left to right before 3.12, compensated (Neumaier) since. */
+  function adder(mode) {
+    if (mode === "neumaier") {
+      return function (xs) {
+        if (!xs.length) { return 0; }
+        var f = 0 + xs[0], c = 0;
+        for (var i = 1; i < xs.length; i++) {
+          var x = xs[i], t = f + x;
+          if (Math.abs(f) >= Math.abs(x)) { c += (f - t) + x; } else { c += (x - t) + f; }
+          f = t;
+        }
+        if (c && isFinite(c)) { f += c; }
+        return f;
+      };
+    }
+    return function (xs) {
+      var t = 0;
+      for (var i = 0; i < xs.length; i++) { t += xs[i]; }
+      return t;
+    };
+  }
+
+  function describe(value) {
+    if (value === null || value === undefined) { return "nothing"; }
+    if (typeof value === "boolean") { return value ? "true" : "false"; }
+    if (Array.isArray(value)) { return "a list"; }
+    if (typeof value === "object") { return "a mapping"; }
+    var text = typeof value === "string" ? "'" + value + "'" : String(value);
+    return text.length <= 40 ? text : text.slice(0, 37) + "...";
+  }
+
+  /* Option keys are strings or whole numbers and compare as text; null when not a key. */
+  function optionKey(value) {
+    if (typeof value === "number" && isFinite(value) && Math.floor(value) === value) {
+      return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
+    }
+    if (typeof value === "string" && value) { return value; }
+    return null;
+  }
+
+  function keyProblem(value) {
+    if (typeof value === "boolean") {
+      return "the key " + value + " is read by YAML as a boolean (unquoted yes, no, on, off, true, false); " +
+        "write it in quotes, e.g. \"yes\"";
+    }
+    return "expected an option key: a word or a whole number";
+  }
+
+  function formatG(x) {
+    if (Number.isInteger(x) && Math.abs(x) < 1e16) { return String(x); }
+    return String(Number(x.toPrecision(6)));
+  }
+
+  /* audit.load.answer_value: one answer normalised, or a problem. */
+  function answerValue(q, value) {
+    var keys = (q.options || []).map(function (o) { return o.key; });
+    var orNa = q.na ? " or na" : "";
+    if (value === "na" && keys.indexOf("na") < 0 && q.type !== "text") {
+      if (q.na) { return [NA, null]; }
+      return [null, "N/A is not allowed for question '" + q.id + "'; expected an answer"];
+    }
+    var key;
+    if (q.type === "scale" || q.type === "choice") {
+      key = optionKey(value);
+      if (key === null) {
+        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected one of: " +
+          keys.join(", ") + orNa];
+      }
+      if (keys.indexOf(key) < 0) {
+        return [null, "'" + key + "' is not an option of question '" + q.id + "'; expected one of: " +
+          keys.join(", ") + orNa];
+      }
+      return [key, null];
+    }
+    if (q.type === "multi") {
+      if (!Array.isArray(value)) {
+        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a list of options from: " +
+          keys.join(", ")];
+      }
+      var chosen = [];
+      for (var i = 0; i < value.length; i++) {
+        key = optionKey(value[i]);
+        if (key === null) {
+          return [null, "answer to '" + q.id + "' holds " + describe(value[i]) + "; expected option keys"];
+        }
+        if (keys.indexOf(key) < 0) {
+          return [null, "'" + key + "' is not an option of question '" + q.id + "'; expected keys from: " +
+            keys.join(", ")];
+        }
+        if (chosen.indexOf(key) >= 0) {
+          return [null, "option '" + key + "' is chosen twice in '" + q.id + "'; expected each once"];
+        }
+        chosen.push(key);
+      }
+      return [chosen, null];
+    }
+    if (q.type === "number") {
+      if (typeof value !== "number" || !isFinite(value)) {
+        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a finite number"];
+      }
+      if (q.range && !(q.range[0] <= value && value <= q.range[1])) {
+        return [null, "answer to '" + q.id + "' is " + formatG(value) + ", outside its range; expected a number " +
+          "from " + formatG(q.range[0]) + " to " + formatG(q.range[1])];
+      }
+      return [value, null];
+    }
+    if (typeof value !== "string" && typeof value !== "number") {
+      return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a text"];
+    }
+    return [typeof value === "string" ? value : String(value), null];
+  }
+
+  /* The raw (file) form of a normalised answer. */
+  function rawAnswer(value) {
+    if (value === NA) { return "na"; }
+    return Array.isArray(value) ? value.slice() : value;
+  }
+
+  function bankIndex(bank) {
+    if (bank.__index) { return bank.__index; }
+    var index = { questions: {}, sections: {}, areas: {}, profile: {}, departments: [] };
+    bank.areas.forEach(function (area) {
+      put(index.areas, area.id, area);
+      area.sections.forEach(function (section) {
+        put(index.sections, section.id, { section: section, area: area });
+        section.questions.forEach(function (q) {
+          put(index.questions, q.id, { q: q, section: section, area: area });
+        });
+      });
+    });
+    (bank.profile || []).forEach(function (p) { put(index.profile, p.id, p); });
+    index.departments = (bank.departments || []).map(function (d) { return d.key; });
+    Object.defineProperty(bank, "__index", { value: index, enumerable: false });
+    return index;
+  }
+
+  function suggest(name, known) {
+    return "expected one of: " + known.slice(0, 12).join(", ") + (known.length > 12 ? ", ... (" + known.length + " in all)" : "");
+  }
+
+  /* The shape of a response file (the pydantic models of audit/model.py, strict). */
+  function checkShape(data) {
+    var problems = [];
+    function add(where, message) { problems.push((where ? where + ": " : "") + message); }
+    function keysOf(obj, allowed, where) {
+      Object.keys(obj).forEach(function (k) {
+        if (allowed.indexOf(k) < 0) {
+          add(where, "unknown key '" + k + "'; expected one of: " + allowed.join(", "));
+        }
+      });
+    }
+    function text(obj, key, where) {
+      if (has(obj, key) && obj[key] !== null && typeof obj[key] !== "string") {
+        add(where + key, "is " + describe(obj[key]) + "; expected a text");
+      }
+    }
+    function entry(obj, where, listed) {
+      if (listed) {  /* inside a respondents list these may be left out, but not null */
+        ["respondent", "profile", "answers", "comments"].forEach(function (k) {
+          if (has(obj, k) && obj[k] === null) { add(where + k, "is nothing; expected a mapping of keys to values"); }
+        });
+      }
+      if (has(obj, "respondent") && obj.respondent !== null) {
+        if (!isMapping(obj.respondent)) {
+          add(where + "respondent", "is " + describe(obj.respondent) + "; expected a mapping of keys to values");
+        } else {
+          keysOf(obj.respondent, RESPONDENT_KEYS, where + "respondent");
+          text(obj.respondent, "name", where + "respondent.");
+          var d = obj.respondent.department;
+          if (d !== undefined && d !== null && optionKey(d) === null) {
+            add(where + "respondent.department", keyProblem(d));
+          }
+        }
+      }
+      text(obj, "language", where);
+      text(obj, "submitted", where);
+      ["profile", "answers", "comments"].forEach(function (k) {
+        if (has(obj, k) && obj[k] !== null && !isMapping(obj[k])) {
+          add(where + k, "is " + describe(obj[k]) + "; expected a mapping of keys to values");
+        }
+      });
+      if (isMapping(obj.profile)) {
+        Object.keys(obj.profile).forEach(function (k) {
+          var v = obj.profile[k];
+          if (v !== null && optionKey(v) === null) { add(where + "profile." + k, keyProblem(v)); }
+        });
+      }
+      if (isMapping(obj.comments)) {
+        Object.keys(obj.comments).forEach(function (k) {
+          var v = obj.comments[k];
+          if (v !== null && typeof v !== "string") { add(where + "comments." + k, "is " + describe(v) + "; expected a text"); }
+        });
+      }
+    }
+    if (!isMapping(data)) {
+      add("", "the file holds " + describe(data) + "; expected a mapping of keys to values");
+      return problems;
+    }
+    keysOf(data, FILE_KEYS, "");
+    ["bank", "bank_version", "organisation"].forEach(function (k) { text(data, k, ""); });
+    if (has(data, "respondents") && data.respondents !== null) {
+      var single = ["respondent", "profile", "answers", "comments"].filter(function (k) {
+        return has(data, k) && data[k] !== null;
+      });
+      if (single.length) {
+        add("", "a file has either a respondents list or " + single.join(", ") + " at the top, not both");
+      }
+      if (!Array.isArray(data.respondents)) {
+        add("respondents", "is " + describe(data.respondents) + "; expected a list");
+      } else {
+        data.respondents.forEach(function (e, i) {
+          var where = "respondents[" + i + "]";
+          if (!isMapping(e)) {
+            add(where, "is " + describe(e) + "; expected a mapping of keys to values");
+          } else {
+            keysOf(e, ENTRY_KEYS, where);
+            entry(e, where + ".", true);
+          }
+        });
+      }
+    } else {
+      entry(data, "", false);
+    }
+    return problems;
+  }
+
+  function entriesOf(data) {
+    if (has(data, "respondents") && data.respondents !== null) { return data.respondents; }
+    return [{ respondent: data.respondent || {}, language: data.language, submitted: data.submitted,
+      profile: data.profile || {}, answers: data.answers || {}, comments: data.comments || {} }];
+  }
+
+  /*
+   * audit.load._entry: one respondent's answers checked against the bank. With `lenient`,
+   * what does not fit is dropped (and listed) instead of being a problem: this is how
+   * answers given to an older version of the bank are read.
+   */
+  function readEntry(bank, entry, source, lenient) {
+    var index = bankIndex(bank);
+    var problems = [], dropped = [];
+    function bad(what, message) {
+      if (lenient) { dropped.push(what); } else { problems.push(source + ": " + message); }
+    }
+    var respondent = entry.respondent || {};
+    var dept = respondent.department === undefined || respondent.department === null ? null : optionKey(respondent.department);
+    if (dept !== null && index.departments.length && index.departments.indexOf(dept) < 0) {
+      bad("department " + dept, "unknown department '" + dept + "'; " + suggest(dept, index.departments));
+      dept = null;
+    }
+    var language = entry.language === undefined ? null : entry.language;
+    if (language !== null && bank.languages.indexOf(language) < 0) {
+      bad("language " + language, "language '" + language + "' is not one of the bank's: " + bank.languages.join(", "));
+      language = null;
+    }
+    var profile = {};
+    Object.keys(entry.profile || {}).forEach(function (pid) {
+      var key = entry.profile[pid] === null ? null : optionKey(entry.profile[pid]);
+      var pq = has(index.profile, pid) ? index.profile[pid] : null;
+      if (pq === null) {
+        bad("profile " + pid, "unknown profile question '" + pid + "'; " +
+          ((bank.profile || []).length ? suggest(pid, Object.keys(index.profile)) : "this bank has no profile"));
+      } else if (key !== null) {
+        var known = pq.options.map(function (o) { return o.key; });
+        if (known.indexOf(key) < 0) {
+          bad("profile " + pid, "'" + key + "' is not an option of profile question '" + pid + "'; expected one of: " +
+            known.join(", "));
+        } else {
+          put(profile, pid, key);
+        }
+      }
+    });
+    var answers = new Map();
+    var given = entry.answers || {};
+    Object.keys(given).forEach(function (qid) {
+      if (!has(index.questions, qid)) {
+        bad(qid, "unknown question '" + qid + "'; " + suggest(qid, Object.keys(index.questions)));
+        return;
+      }
+      if (given[qid] === null || given[qid] === undefined) { return; }
+      var result = answerValue(index.questions[qid].q, given[qid]);
+      if (result[1]) { bad(qid, result[1]); } else { answers.set(qid, result[0]); }
+    });
+    var comments = {};
+    Object.keys(entry.comments || {}).forEach(function (qid) {
+      if (!has(index.questions, qid)) {
+        bad("comment " + qid, "comment on unknown question '" + qid + "'; " + suggest(qid, Object.keys(index.questions)));
+      } else if (entry.comments[qid]) {
+        put(comments, qid, entry.comments[qid]);
+      }
+    });
+    return {
+      respondent: { source: source, name: respondent.name || null, department: dept, language: language,
+        submitted: entry.submitted || null, profile: profile, answers: answers, comments: comments },
+      problems: problems, dropped: dropped
+    };
+  }
+
+  /*
+   * audit.load.load_responses for files already parsed: [{source, data}] in order.
+   * Returns {team, problems, dropped}; a team is only usable when problems is empty.
+   */
+  function loadTeam(bank, files, options) {
+    var lenientOld = !!(options && options.lenientOld);
+    var problems = [], warnings = [], respondents = [], dropped = [];
+    var organisation = null, version = null, first = true;
+    files.forEach(function (file) {
+      var data = file.data, source = file.source;
+      var shape = checkShape(data);
+      if (shape.length) {
+        shape.forEach(function (p) { problems.push(source + ": " + p); });
+        return;
+      }
+      if (data.bank !== undefined && data.bank !== null && data.bank !== bank.id) {
+        problems.push(source + ": these answers are for bank '" + data.bank + "'; expected '" + bank.id + "'");
+      }
+      var old = data.bank_version !== undefined && data.bank_version !== null && data.bank_version !== bank.version;
+      if (old) {
+        warnings.push(source + ": answers are for bank version " + data.bank_version + ", the bank is version " +
+          bank.version);
+      }
+      var entries = entriesOf(data);
+      if (!entries.length) { problems.push(source + ": no respondents; expected at least one"); }
+      var org = data.organisation === undefined ? null : data.organisation;
+      if (first) {
+        organisation = org;
+        version = data.bank_version === undefined ? null : data.bank_version;
+        first = false;
+      } else if (org !== null && org !== organisation) {
+        warnings.push(source + ": organisation '" + org + "' differs from '" + organisation + "'; the first is used");
+      }
+      entries.forEach(function (entry) {
+        var read = readEntry(bank, entry, source, lenientOld && old);
+        problems.push.apply(problems, read.problems);
+        read.dropped.forEach(function (d) { dropped.push(d); });
+        respondents.push(read.respondent);
+      });
+    });
+    if (!problems.length && !respondents.length) {
+      problems.push((files.length ? files[0].source : ".") + ": no respondents found; expected at least one response file");
+    }
+    return {
+      team: { bank_id: bank.id, bank_version: version, organisation: organisation, respondents: respondents,
+        warnings: warnings },
+      problems: problems, dropped: dropped
+    };
+  }
+
+  /* ------------------------------------------------------------ scoring -------- */
+
+  function applies(appliesIf, profile) {
+    if (!appliesIf) { return true; }
+    return Object.keys(appliesIf).every(function (pid) {
+      return !has(profile, pid) || appliesIf[pid].indexOf(profile[pid]) >= 0;
+    });
+  }
+
+  function isScored(q) { return q.type !== "text" && q.weight > 0; }
+
+  function answerScore(q, value, sum) {
+    if (value === undefined || value === null || value === NA || !isScored(q)) { return null; }
+    var options = q.options || [];
+    var i;
+    if (q.type === "scale" || q.type === "choice") {
+      for (i = 0; i < options.length; i++) {
+        if (options[i].key === value) { return options[i].score; }
+      }
+      return null;
+    }
+    if (q.type === "multi") {
+      var picked = [];
+      for (i = 0; i < options.length; i++) {
+        if (value.indexOf(options[i].key) >= 0) { picked.push(options[i].score); }
+      }
+      return Math.min(1, sum(picked));
+    }
+    if (q.type === "number") {
+      var bands = q.bands || [];
+      for (i = 0; i < bands.length; i++) {
+        var b = bands[i];
+        if ((b.max === null || b.max === undefined || value <= b.max) &&
+            (b.min === null || b.min === undefined || value >= b.min)) {
+          return b.score;
+        }
+      }
+      return null;
+    }
+    return null;
+  }
+
+  function levelOf(bank, score) {
+    if (score === null) { return null; }
+    var found = null;
+    (bank.levels || []).forEach(function (level) {
+      if (level.from <= score) { found = level.key; }
+    });
+    return found;
+  }
+
+  function teamProfile(bank, respondents) {
+    var profile = {}, warnings = [];
+    (bank.profile || []).forEach(function (pq) {
+      var given = respondents.filter(function (r) { return has(r.profile, pq.id); })
+        .map(function (r) { return r.profile[pq.id]; });
+      if (!given.length) { return; }
+      var counts = new Map();
+      given.forEach(function (k) { counts.set(k, (counts.get(k) || 0) + 1); });
+      var best = 0;
+      counts.forEach(function (n) { if (n > best) { best = n; } });
+      var chosen = given.filter(function (k) { return counts.get(k) === best; })[0];
+      put(profile, pq.id, chosen);
+      if (counts.size > 1) {
+        var spread = Array.from(counts.entries()).sort(function (a, b) { return b[1] - a[1]; })
+          .map(function (e) { return e[0] + " (" + e[1] + ")"; }).join(", ");
+        warnings.push("respondents disagree on profile '" + pq.id + "': " + spread + "; using " + chosen);
+      }
+    });
+    return { profile: profile, warnings: warnings };
+  }
+
+  function weightedMean(pairs, sum) {
+    var total = sum(pairs.map(function (p) { return p[0]; }));
+    if (!pairs.length || total === 0) { return null; }
+    return sum(pairs.map(function (p) { return p[0] * p[1]; })) / total;
+  }
+
+  function scoreGroup(plan, respondents, sum) {
+    var out = { questions: new Map(), answered: new Map(), sections: new Map(), areas: new Map(), overall: null };
+    var areaPairs = [];
+    plan.forEach(function (item) {
+      var sectionPairs = [];
+      item.secs.forEach(function (sec) {
+        var pairs = [];
+        sec.questions.forEach(function (q) {
+          var scores = [];
+          respondents.forEach(function (r) {
+            var s = answerScore(q, r.answers.get(q.id), sum);
+            if (s !== null) { scores.push(s); }
+          });
+          out.answered.set(q.id, scores.length);
+          var value = scores.length ? sum(scores) / scores.length : null;
+          out.questions.set(q.id, value);
+          if (value !== null) { pairs.push([q.weight, value]); }
+        });
+        var total = sum(pairs.map(function (p) { return p[0]; }));
+        var score = total ? 100 * sum(pairs.map(function (p) { return p[0] * p[1]; })) / total : null;
+        out.sections.set(sec.section.id, score);
+        if (score !== null) { sectionPairs.push([sec.section.weight, score]); }
+      });
+      var area = weightedMean(sectionPairs, sum);
+      out.areas.set(item.area.id, area);
+      if (area !== null) { areaPairs.push([item.area.weight, area]); }
+    });
+    out.overall = weightedMean(areaPairs, sum);
+    return out;
+  }
+
+  function spreadOf(values) {
+    var present = values.filter(function (v) { return v !== null && v !== undefined; });
+    if (present.length < 2) { return null; }
+    return Math.max.apply(null, present) - Math.min.apply(null, present);
+  }
+
+  function ratio(part, total) { return total ? part / total : 0; }
+
+  /*
+   * audit.score.score: the SPEC §5 document (to_json) for a team read by loadTeam().
+   * options.sum is "naive" or "neumaier", after the Python that the numbers must match.
+   */
+  function score(bank, team, options) {
+    var sum = adder(options && options.sum);
+    var respondents = team.respondents;
+    var tp = teamProfile(bank, respondents);
+    var profile = tp.profile;
+    var warnings = (team.warnings || []).concat(tp.warnings);
+
+    var plan = [], applicable = [];
+    bank.areas.forEach(function (area) {
+      var secs = [];
+      area.sections.forEach(function (section) {
+        if (!applies(section.applies_if, profile)) { return; }
+        secs.push({ section: section, questions: section.questions.filter(function (q) {
+          return applies(q.applies_if, profile);
+        }) });
+      });
+      if (secs.length) {
+        plan.push({ area: area, secs: secs });
+        secs.forEach(function (sec) { sec.questions.forEach(function (q) { applicable.push(q); }); });
+      }
+    });
+    var applicableIds = new Set(applicable.map(function (q) { return q.id; }));
+
+    respondents.forEach(function (r) {
+      var ignored = Array.from(r.answers.keys()).filter(function (qid) { return !applicableIds.has(qid); });
+      if (ignored.length) {
+        warnings.push(r.source + (r.name ? " (" + r.name + ")" : "") +
+          ": answers to questions that do not apply were ignored: " + ignored.join(", "));
+      }
+    });
+
+    var teamScores = scoreGroup(plan, respondents, sum);
+
+    var groups = new Map();
+    respondents.forEach(function (r) {
+      var k = r.department || UNSPECIFIED;
+      if (!groups.has(k)) { groups.set(k, []); }
+      groups.get(k).push(r);
+    });
+    var order = (bank.departments || []).map(function (d) { return d.key; });
+    var rank = function (k) { return [k === UNSPECIFIED ? 1 : 0, order.indexOf(k) >= 0 ? order.indexOf(k) : order.length]; };
+    var keys = Array.from(groups.keys()).sort(function (a, b) {
+      var ra = rank(a), rb = rank(b);
+      return ra[0] - rb[0] || ra[1] - rb[1];
+    });
+    var deptScores = keys.map(function (k) { return scoreGroup(plan, groups.get(k), sum); });
+
+    function node(value, divergence) {
+      return { score: value, level: levelOf(bank, value), divergence: divergence,
+        flagged: divergence !== null && divergence >= bank.divergence_threshold };
+    }
+
+    var sections = {}, areas = {};
+    plan.forEach(function (item) {
+      item.secs.forEach(function (sec) {
+        var id = sec.section.id;
+        put(sections, id, node(teamScores.sections.get(id),
+          spreadOf(deptScores.map(function (d) { return d.sections.get(id); }))));
+      });
+    });
+    plan.forEach(function (item) {
+      var id = item.area.id;
+      put(areas, id, node(teamScores.areas.get(id), spreadOf(deptScores.map(function (d) { return d.areas.get(id); }))));
+    });
+    var overall = node(teamScores.overall, spreadOf(deptScores.map(function (d) { return d.overall; })));
+
+    var areaTotal = sum(plan.filter(function (item) { return teamScores.areas.get(item.area.id) !== null; })
+      .map(function (item) { return item.area.weight; }));
+    var questions = {};
+    var gap = 0, reach = 0;
+    var recommendations = [];
+    plan.forEach(function (item) {
+      var area = item.area;
+      var sectionTotal = sum(item.secs.filter(function (sec) { return teamScores.sections.get(sec.section.id) !== null; })
+        .map(function (sec) { return sec.section.weight; }));
+      item.secs.forEach(function (sec) {
+        var section = sec.section, qs = sec.questions;
+        var weightTotal = sum(qs.filter(function (q) { return teamScores.questions.get(q.id) !== null; })
+          .map(function (q) { return q.weight; }));
+        var target = [section.target, area.target, bank.target].filter(function (t) {
+          return t !== null && t !== undefined;
+        })[0];
+        qs.forEach(function (q) {
+          var s = teamScores.questions.get(q.id);
+          var share = 0;
+          if (s !== null && teamScores.areas.get(area.id) !== null) {
+            share = ratio(q.weight, weightTotal) * ratio(section.weight, sectionTotal) * ratio(area.weight, areaTotal);
+          }
+          put(questions, q.id, { score: s, share: share, answered: teamScores.answered.get(q.id) });
+          if (s === null) { return; }
+          gap += share * Math.max(0, target - 100 * s);
+          reach += share * target;
+          if (100 * s < target) {
+            recommendations.push({ gain: share * 100 * (1 - s), effort: q.effort, index: recommendations.length,
+              question: q.id });
+          }
+        });
+      });
+    });
+    var scoredAny = Object.keys(questions).some(function (k) { return questions[k].score !== null; });
+    var ptt = !scoredAny ? null : (reach ? 1 - gap / reach : 1);
+
+    var counted = applicable.filter(function (q) { return q.type !== "text"; });
+    var completions = [];
+    respondents.forEach(function (r) {
+      if (counted.length) {
+        var n = counted.filter(function (q) { return r.answers.has(q.id); }).length;
+        completions.push(n / counted.length);
+      }
+    });
+    var completion = completions.length ? sum(completions) / completions.length : null;
+
+    recommendations.sort(function (a, b) {
+      var ga = -a.gain, gb = -b.gain;
+      if (ga < gb) { return -1; }
+      if (ga > gb) { return 1; }
+      return (EFFORT_ORDER[a.effort] - EFFORT_ORDER[b.effort]) || (a.index - b.index);
+    });
+
+    var departments = {};
+    keys.forEach(function (k, i) {
+      var d = deptScores[i];
+      var dAreas = {}, dSections = {};
+      plan.forEach(function (item) {
+        put(dAreas, item.area.id, d.areas.get(item.area.id));
+        item.secs.forEach(function (sec) { put(dSections, sec.section.id, d.sections.get(sec.section.id)); });
+      });
+      put(departments, k, { respondents: groups.get(k).length, overall: d.overall, areas: dAreas, sections: dSections });
+    });
+
+    var result = {
+      bank: { id: bank.id, version: bank.version },
+      organisation: team.organisation === undefined ? null : team.organisation,
+      respondents: respondents.length,
+      overall: { score: overall.score, level: overall.level, completion: completion, percent_to_target: ptt },
+      areas: areas,
+      sections: sections,
+      questions: questions,
+      departments: departments,
+      profile: profile,
+      diagnoses: [],
+      recommendations: recommendations.map(function (r) { return { question: r.question, gain: r.gain, effort: r.effort }; }),
+      warnings: warnings
+    };
+    Object.defineProperty(result, "__overall", { value: overall, enumerable: false });
+    result.diagnoses = diagnose(bank, result);
+    return result;
+  }
+
+  function valueOf(result, ref, what) {
+    var node = ref === "overall" ? result.__overall
+      : (has(result.areas, ref) ? result.areas[ref] : (has(result.sections, ref) ? result.sections[ref] : null));
+    if (!node) { return null; }
+    return what === "divergence" ? node.divergence : node.score;
+  }
+
+  /* audit.score.diagnose: the ids of the rules whose every condition holds (SPEC §4). */
+  function diagnose(bank, result) {
+    var fired = [];
+    (bank.rules || []).forEach(function (rule) {
+      var holds = true;
+      for (var i = 0; i < rule.when.length; i++) {
+        var cond = rule.when[i], value;
+        if (cond.gap) {
+          var a = valueOf(result, cond.gap[0]), b = valueOf(result, cond.gap[1]);
+          value = a !== null && b !== null ? a - b : null;
+        } else if (cond.score) {
+          value = valueOf(result, cond.score);
+        } else {
+          value = valueOf(result, cond.divergence || "", "divergence");
+        }
+        if (value === null) {
+          holds = false;
+        } else if (cond.at_least !== null && cond.at_least !== undefined) {
+          holds = holds && value >= cond.at_least;
+        } else {
+          holds = holds && value < (cond.below !== null && cond.below !== undefined ? cond.below : 0);
+        }
+        if (!holds) { break; }
+      }
+      if (holds) { fired.push(rule.id); }
+    });
+    return fired;
+  }
+
+  /* A number with `digits` decimals, rounded like Python's format() (ties to even). */
+  function fixed(x, digits) {
+    if (x === null || x === undefined) { return "—"; }
+    var out = x.toFixed(digits);
+    var exact = Math.abs(x).toFixed(100);
+    var dot = exact.indexOf(".");
+    var rest = exact.slice(dot + 1 + digits);
+    if (/^50*$/.test(rest)) {
+      var kept = exact.slice(0, digits ? dot + 1 + digits : dot);
+      if ("02468".indexOf(kept.charAt(kept.length - 1)) >= 0) {
+        out = (x < 0 ? "-" : "") + kept;
+      }
+    }
+    return out;
+  }
+
+  var engine = {
+    NA: NA, adder: adder, answerValue: answerValue, checkShape: checkShape, readEntry: readEntry,
+    loadTeam: loadTeam, score: score, diagnose: diagnose, applies: applies, levelOf: levelOf,
+    fixed: fixed, rawAnswer: rawAnswer
+  };
+
+  /* ==================================================================== page === */
+
+  var ui = { data: null, bank: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true, team: [],
+    bound: false, notice: "" };
+
+  function doc() { return root.document; }
+
+  function $(selector, scope) { return (scope || doc()).querySelector(selector); }
+  function $$(selector, scope) { return Array.prototype.slice.call((scope || doc()).querySelectorAll(selector)); }
+
+  function el(tag, attrs, children) {
+    var node = doc().createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (attrs[k] !== null && attrs[k] !== undefined && attrs[k] !== false) { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) { return; }
+      node.appendChild(typeof child === "string" ? doc().createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, text) {
+    var node = doc().createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function say(name, values) {
+    var text = ui.s[name] || name;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
+
+  function t(value) {
+    if (value === null || value === undefined) { return ""; }
+    if (typeof value === "string") { return value; }
+    if (has(value, ui.lang)) { return value[ui.lang]; }
+    var keys = Object.keys(value);
+    return keys.length ? value[keys[0]] : "";
+  }
+
+  function setText(selector, text, scope) {
+    $$(selector, scope).forEach(function (node) { node.textContent = text; });
+  }
+
+  /* ---------------------------------------------------------------- storage ---- */
+
+  function blankState() {
+    return { organisation: "", name: "", department: "", profile: {}, answers: {}, comments: {}, updated: null };
+  }
+
+  function storage() {
+    try { return root.localStorage || null; } catch (e) { return null; }
+  }
+
+  function cleanState(raw) {
+    var state = blankState();
+    if (!isMapping(raw)) { return state; }
+    ["organisation", "name", "department"].forEach(function (k) {
+      if (typeof raw[k] === "string") { state[k] = raw[k]; }
+    });
+    ["profile", "answers", "comments"].forEach(function (k) {
+      if (isMapping(raw[k])) { Object.keys(raw[k]).forEach(function (id) { put(state[k], id, raw[k][id]); }); }
+    });
+    state.updated = typeof raw.updated === "string" ? raw.updated : null;
+    return state;
+  }
+
+  function loadState() {
+    var store = storage();
+    ui.storage = !!store;
+    if (!store) { return blankState(); }
+    var raw = null;
+    try {
+      raw = store.getItem(ui.key);
+    } catch (e) {
+      ui.storage = false;
+      return blankState();
+    }
+    if (raw) {
+      try { return cleanState(JSON.parse(raw)); } catch (e) { return blankState(); }
+    }
+    return migrate(store) || blankState();
+  }
+
+  /* Answers kept for another version of this bank: carry over what still fits. */
+  function migrate(store) {
+    var prefix = "loyalty-audit:" + ui.bank.id + ":";
+    var best = null;
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (!key || key.indexOf(prefix) !== 0 || key === ui.key) { continue; }
+      try {
+        var old = cleanState(JSON.parse(store.getItem(key)));
+        if (!best || (old.updated || "") > (best.state.updated || "")) {
+          best = { version: key.slice(prefix.length), state: old };
+        }
+      } catch (e) { /* not ours to read */ }
+    }
+    if (!best) { return null; }
+    var file = stateFile(best.state, best.version);
+    var read = readEntry(ui.bank, entriesOf(file)[0], "", true);
+    var state = stateFromEntry(file.organisation, read.respondent);
+    ui.notice = say("migrated", { version: best.version }) +
+      (read.dropped.length ? " " + say("import_dropped", { version: best.version, list: read.dropped.join(", ") }) : "");
+    ui.state = state;
+    save();
+    return state;
+  }
+
+  function save() {
+    ui.state.updated = new Date().toISOString();
+    var store = storage();
+    if (!store) { ui.storage = false; return; }
+    try {
+      store.setItem(ui.key, JSON.stringify(ui.state));
+      ui.storage = true;
+    } catch (e) {
+      ui.storage = false;
+    }
+  }
+
+  /* The SPEC §2 file of the answers in this browser (what export writes). */
+  function stateFile(state, version) {
+    var file = {
+      bank: ui.bank.id,
+      bank_version: version || ui.bank.version,
+      organisation: state.organisation.trim() || null,
+      respondent: { name: state.name.trim() || null, department: state.department || null },
+      language: ui.lang,
+      profile: {}, answers: {}, comments: {}
+    };
+    Object.keys(state.profile).forEach(function (k) { put(file.profile, k, state.profile[k]); });
+    Object.keys(state.answers).forEach(function (k) { put(file.answers, k, state.answers[k]); });
+    Object.keys(state.comments).forEach(function (k) {
+      if (typeof state.comments[k] === "string" && state.comments[k].trim()) { put(file.comments, k, state.comments[k]); }
+    });
+    return file;
+  }
+
+  /* Only what the bank accepts: the file export writes and the page scores. */
+  function currentFile() {
+    var file = stateFile(ui.state);
+    var read = readEntry(ui.bank, entriesOf(file)[0], "", true);
+    var r = read.respondent;
+    file.respondent.department = r.department;
+    file.profile = r.profile;
+    file.answers = {};
+    r.answers.forEach(function (value, qid) { put(file.answers, qid, rawAnswer(value)); });
+    file.comments = r.comments;
+    return file;
+  }
+
+  function stateFromEntry(organisation, respondent) {
+    var state = blankState();
+    state.organisation = organisation || "";
+    state.name = respondent.name || "";
+    state.department = respondent.department || "";
+    Object.keys(respondent.profile).forEach(function (k) { put(state.profile, k, respondent.profile[k]); });
+    respondent.answers.forEach(function (value, qid) { put(state.answers, qid, rawAnswer(value)); });
+    Object.keys(respondent.comments).forEach(function (k) { put(state.comments, k, respondent.comments[k]); });
+    return state;
+  }
+
+  function myTeam(file) {
+    return loadTeam(ui.bank, [{ source: "browser", data: file || currentFile() }]).team;
+  }
+
+  function scoreMine() {
+    return score(ui.bank, myTeam(), { sum: ui.data.sum });
+  }
+
+  /* ------------------------------------------------------------ applicability -- */
+
+  function myProfile() {
+    var index = bankIndex(ui.bank), profile = {};
+    Object.keys(ui.state.profile).forEach(function (pid) {
+      var pq = has(index.profile, pid) ? index.profile[pid] : null;
+      var key = ui.state.profile[pid];
+      if (pq && pq.options.some(function (o) { return o.key === key; })) { put(profile, pid, key); }
+    });
+    return profile;
+  }
+
+  function pageUrl(path) {
+    return new URL(ui.root + path, root.location.href).href;
+  }
+
+  function sectionHref(id) {
+    return ui.root + ui.data.pages.sections[id];
+  }
+
+  function applyProfile() {
+    var profile = myProfile();
+    $$("[data-applies-if]").forEach(function (node) {
+      var ok = true;
+      try { ok = applies(JSON.parse(node.getAttribute("data-applies-if")), profile); } catch (e) { ok = true; }
+      if (node.hasAttribute("data-la-page")) {
+        var note = $("[data-la-not-applicable]", node), list = $("[data-la-questions]", node);
+        if (note) { note.hidden = ok; }
+        if (list) { list.hidden = !ok; }
+      } else {
+        node.hidden = !ok;
+      }
+    });
+    var open = {}, count = 0, total = 0, urls = {};
+    ui.bank.areas.forEach(function (area) {
+      area.sections.forEach(function (section) {
+        var ok = applies(section.applies_if, profile);
+        put(open, section.id, ok);
+        total += 1;
+        count += ok ? 1 : 0;
+        if (has(ui.data.pages.sections, section.id)) { urls[pageUrl(ui.data.pages.sections[section.id])] = section.id; }
+      });
+    });
+    $$("a.md-nav__link[href]").forEach(function (a) {
+      var id = urls[a.href];
+      if (id !== undefined) {
+        var li = a.closest("li");
+        if (li) { li.hidden = !open[id]; }
+      }
+    });
+    $$("li.md-nav__item--nested").forEach(function (li) {
+      var items = $$("li.md-nav__item", li);
+      if (items.length) { li.hidden = items.every(function (x) { return x.hidden; }); }
+    });
+    setText("[data-la-applies]", say("applies_count", { n: count, total: total }));
+    var order = [];
+    ui.bank.areas.forEach(function (area) { area.sections.forEach(function (s) { order.push(s.id); }); });
+    var first = order.filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
+    $$("a[data-la-first]").forEach(function (a) { if (first) { a.href = sectionHref(first); } });
+    var page = $("[data-la-page]");
+    var nextLink = $(".la-next a");
+    if (page && nextLink && page.getAttribute("data-section")) {
+      var here = order.indexOf(page.getAttribute("data-section"));
+      var next = order.slice(here + 1).filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
+      if (next) {
+        nextLink.href = sectionHref(next);
+        nextLink.textContent = t(bankIndex(ui.bank).sections[next].section.title) + " →";
+      } else if (ui.data.pages.results) {
+        nextLink.href = ui.root + ui.data.pages.results;
+        nextLink.textContent = say("nav_results") + " →";
+      }
+    }
+    return profile;
+  }
+
+  /* ------------------------------------------------------------------ controls -- */
+
+  function question(id) {
+    var index = bankIndex(ui.bank);
+    return has(index.questions, id) ? index.questions[id].q : null;
+  }
+
+  function fillQuestion(field) {
+    var id = field.getAttribute("data-question"), q = question(id);
+    if (!q) { return; }
+    var value = has(ui.state.answers, id) ? ui.state.answers[id] : undefined;
+    var inputs = $$("input, textarea", field);
+    inputs.forEach(function (input) {
+      if (input.type === "radio") {
+        input.checked = value !== undefined && input.value === String(value);
+      } else if (input.type === "checkbox") {
+        if (input.hasAttribute("data-none")) {
+          input.checked = Array.isArray(value) && value.length === 0;
+        } else if (input.value === "na") {
+          input.checked = value === "na";
+        } else {
+          input.checked = Array.isArray(value) && value.indexOf(input.value) >= 0;
+        }
+      } else if (input.type === "number") {
+        input.value = typeof value === "number" ? String(value) : "";
+        input.disabled = value === "na";
+      } else if (input.tagName === "TEXTAREA") {
+        input.value = typeof value === "string" ? value : "";
+      }
+    });
+    markAnswered(field);
+  }
+
+  function markAnswered(field) {
+    var box = field.closest("[data-la-q]");
+    if (box) { box.classList.toggle("is-answered", has(ui.state.answers, field.getAttribute("data-question"))); }
+  }
+
+  function fillControls() {
+    $$("[data-question]").forEach(fillQuestion);
+    $$("[data-comment]").forEach(function (box) {
+      var id = box.getAttribute("data-comment");
+      box.value = has(ui.state.comments, id) ? ui.state.comments[id] : "";
+    });
+    $$("[data-respondent]").forEach(function (input) {
+      input.value = ui.state[input.getAttribute("data-respondent")] || "";
+    });
+    $$("[data-profile]").forEach(function (field) {
+      var id = field.getAttribute("data-profile");
+      $$("input", field).forEach(function (input) {
+        input.checked = has(ui.state.profile, id) && input.value === ui.state.profile[id];
+      });
+    });
+  }
+
+  function setError(field, message) {
+    var box = $("[data-la-error]", field), input = $("input[type=number]", field);
+    if (box) { box.textContent = message || ""; }
+    if (input) {
+      if (message) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    }
+  }
+
+  function setAnswer(id, value) {
+    if (value === undefined) { delete ui.state.answers[id]; } else { put(ui.state.answers, id, value); }
+  }
+
+  /* Read one question's controls after the respondent touched `target`. */
+  function readQuestion(field, target) {
+    var id = field.getAttribute("data-question"), q = question(id);
+    if (!q) { return; }
+    var boxes;
+    if (q.type === "scale" || q.type === "choice") {
+      var checked = $("input[type=radio]:checked", field);
+      setAnswer(id, checked ? checked.value : undefined);
+    } else if (q.type === "multi") {
+      boxes = $$("input[type=checkbox]", field);
+      if (target && target.checked) {
+        var exclusive = target.value === "na" || target.hasAttribute("data-none");
+        boxes.forEach(function (box) {
+          if (box !== target && (exclusive || box.value === "na" || box.hasAttribute("data-none"))) { box.checked = false; }
+        });
+      }
+      var na = boxes.filter(function (b) { return b.value === "na" && !b.hasAttribute("data-none") && b.checked; });
+      var none = boxes.filter(function (b) { return b.hasAttribute("data-none") && b.checked; });
+      var keys = boxes.filter(function (b) { return b.checked && b.value !== "na" && !b.hasAttribute("data-none"); })
+        .map(function (b) { return b.value; });
+      setAnswer(id, na.length ? "na" : (none.length ? [] : (keys.length ? keys : undefined)));
+    } else if (q.type === "number") {
+      var input = $("input[type=number]", field), naBox = $("input[value=na]", field);
+      if (target === naBox) {
+        input.disabled = naBox.checked;
+        if (naBox.checked) { input.value = ""; setError(field, ""); }
+      }
+      if (naBox && naBox.checked) {
+        setAnswer(id, "na");
+      } else if (input.value === "" && !input.validity.badInput) {
+        setAnswer(id, undefined);
+        setError(field, "");
+      } else {
+        var number = Number(input.value);
+        var ok = input.value !== "" && isFinite(number) &&
+          (!q.range || (q.range[0] <= number && number <= q.range[1]));
+        setAnswer(id, ok ? number : undefined);
+        setError(field, ok ? "" : (q.range ? say("number_range", { lo: formatG(q.range[0]), hi: formatG(q.range[1]) })
+          : say("number_invalid")));
+      }
+    } else {
+      var area = $("textarea", field);
+      setAnswer(id, area.value.trim() ? area.value : undefined);
+    }
+    markAnswered(field);
+    save();
+    refresh(false);
+  }
+
+  function clearQuestion(field) {
+    var id = field.getAttribute("data-question");
+    setAnswer(id, undefined);
+    $$("input, textarea", field).forEach(function (input) {
+      if (input.type === "radio" || input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+      input.disabled = false;
+    });
+    setError(field, "");
+    markAnswered(field);
+    save();
+    refresh(false);
+  }
+
+  /* ------------------------------------------------------------------ progress -- */
+
+  function progress(profile) {
+    var out = { overall: [0, 0], sections: {}, areas: {} };
+    var answers = ui.state.answers;
+    ui.bank.areas.forEach(function (area) {
+      var a = [0, 0];
+      area.sections.forEach(function (section) {
+        var s = [0, 0];
+        if (applies(section.applies_if, profile)) {
+          section.questions.forEach(function (q) {
+            if (q.type === "text" || !applies(q.applies_if, profile)) { return; }
+            s[1] += 1;
+            if (has(answers, q.id)) { s[0] += 1; }
+          });
+        }
+        put(out.sections, section.id, s);
+        a[0] += s[0];
+        a[1] += s[1];
+      });
+      put(out.areas, area.id, a);
+      out.overall[0] += a[0];
+      out.overall[1] += a[1];
+    });
+    return out;
+  }
+
+  function showProgress(profile) {
+    var p = progress(profile);
+    function label(pair, percent) {
+      if (!pair[1]) { return ""; }
+      var text = say("answered_of", { n: pair[0], total: pair[1] });
+      return percent ? text + " · " + fixed(100 * pair[0] / pair[1], 0) + " %" : text;
+    }
+    $$("[data-progress]").forEach(function (node) {
+      var ref = node.getAttribute("data-progress"), pair = null;
+      if (ref === "overall") { pair = p.overall; } else if (ref.indexOf("section:") === 0) {
+        pair = p.sections[ref.slice(8)];
+      } else if (ref.indexOf("area:") === 0) { pair = p.areas[ref.slice(5)]; }
+      if (pair) { node.textContent = label(pair, ref === "overall"); }
+    });
+    $$("[data-meter]").forEach(function (node) {
+      var ref = node.getAttribute("data-meter");
+      var pair = ref === "overall" ? p.overall : (p.sections[ref.slice(8)] || [0, 0]);
+      node.style.width = (pair[1] ? 100 * pair[0] / pair[1] : 0) + "%";
+    });
+  }
+
+  function showScores(result) {
+    $$("[data-score]").forEach(function (node) {
+      var ref = node.getAttribute("data-score"), value = null;
+      if (ref === "overall") { value = result.overall.score; } else if (ref.indexOf("area:") === 0) {
+        value = has(result.areas, ref.slice(5)) ? result.areas[ref.slice(5)].score : null;
+      } else if (ref.indexOf("section:") === 0) {
+        value = has(result.sections, ref.slice(8)) ? result.sections[ref.slice(8)].score : null;
+      }
+      node.textContent = fixed(value, 1);
+    });
+  }
+
+  function refresh(profileChanged) {
+    var profile = profileChanged === false ? myProfile() : applyProfile();
+    showProgress(profile);
+    var result = scoreMine();
+    showScores(result);
+    var page = $("[data-la-page]");
+    if (page && page.getAttribute("data-la-page") === "results") { renderResults(result); }
+    return result;
+  }
+
+  function status(message, details, isError) {
+    $$("[data-la-status]").forEach(function (node) {
+      node.textContent = "";
+      node.classList.toggle("is-error", !!isError);
+      node.appendChild(doc().createTextNode(message));
+      if (details && details.length) {
+        node.appendChild(el("ul", {}, details.slice(0, 20).map(function (d) { return el("li", {}, [d]); })));
+      }
+    });
+  }
+
+  function showNotice() {
+    var text = ui.notice || (ui.storage ? "" : say("storage_off"));
+    $$("[data-la-notice]").forEach(function (node) {
+      node.textContent = text;
+      node.hidden = !text;
+    });
+  }
+
+  /* ------------------------------------------------------------------- results -- */
+
+  function levelLabel(key) {
+    var level = (ui.bank.levels || []).filter(function (l) { return l.key === key; })[0];
+    return level ? t(level.label) : "";
+  }
+
+  function renderResults(result) {
+    var page = $("[data-la-page=results]");
+    if (!page) { return; }
+    var index = bankIndex(ui.bank);
+    setText("[data-level=overall]", levelLabel(result.overall.level) || "—", page);
+    var level = (ui.bank.levels || []).filter(function (l) { return l.key === result.overall.level; })[0];
+    setText("[data-level-summary]", level ? t(level.summary) : "", page);
+    setText("[data-completion]", result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %", page);
+    setText("[data-ptt]", result.overall.percent_to_target === null ? "—" : fixed(100 * result.overall.percent_to_target, 0) + " %", page);
+    $$("[data-level]", page).forEach(function (node) {
+      var ref = node.getAttribute("data-level");
+      if (ref === "overall") { return; }
+      var kind = ref.split(":")[0], id = ref.slice(kind.length + 1);
+      var bag = kind === "area" ? result.areas : result.sections;
+      node.textContent = has(bag, id) ? levelLabel(bag[id].level) : "";
+    });
+    $$("[data-la-item]", page).forEach(function (row) {
+      var ref = row.getAttribute("data-la-item"), kind = ref.split(":")[0], id = ref.slice(kind.length + 1);
+      row.hidden = !has(kind === "area" ? result.areas : result.sections, id);
+    });
+    $$("tbody[data-la-area]", page).forEach(function (body) {
+      body.hidden = !has(result.areas, body.getAttribute("data-la-area"));
+    });
+    var radar = $("[data-chart=radar]", page);
+    if (radar) { radar.textContent = ""; radar.appendChild(radarChart(result)); }
+    var bars = $("[data-chart=areas]", page);
+    if (bars) { bars.textContent = ""; bars.appendChild(areaChart(result)); }
+    fillList($("[data-la-list=diagnoses]", page), diagnosesList(result));
+    fillList($("[data-la-list=recommendations]", page), recommendationsList(result, 10));
+    fillList($("[data-la-list=unanswered]", page), unansweredList(index));
+  }
+
+  function fillList(box, node) {
+    if (!box) { return; }
+    box.textContent = "";
+    box.appendChild(node);
+  }
+
+  function diagnosesList(result) {
+    var rules = {};
+    (ui.bank.rules || []).forEach(function (r) { put(rules, r.id, r); });
+    if (!result.diagnoses.length) { return el("p", {}, [say("no_diagnoses")]); }
+    var box = el("div", { "class": "la-diagnoses" });
+    result.diagnoses.forEach(function (id) {
+      var rule = rules[id];
+      box.appendChild(el("div", { "class": "admonition warning la-diagnosis", "data-diagnosis": id }, [
+        el("p", { "class": "admonition-title" }, [t(rule.title)]),
+        rule.text ? el("p", {}, [t(rule.text)]) : null
+      ]));
+    });
+    return box;
+  }
+
+  function questionLink(id) {
+    var entry = bankIndex(ui.bank).questions[id];
+    var href = has(ui.data.pages.sections, entry.section.id) ? sectionHref(entry.section.id) + "#q-" + id : null;
+    return href ? el("a", { href: href }, [t(entry.q.text)]) : el("span", {}, [t(entry.q.text)]);
+  }
+
+  function recommendationsList(result, top) {
+    if (!result.recommendations.length) { return el("p", {}, [say("no_recommendations")]); }
+    var index = bankIndex(ui.bank);
+    var list = el("ol", { "class": "la-recs" });
+    result.recommendations.slice(0, top).forEach(function (rec) {
+      var q = index.questions[rec.question].q;
+      var kpis = (q.kpis || []).map(function (k) { return el("li", {}, [t(k)]); });
+      list.appendChild(el("li", { "data-recommendation": rec.question }, [
+        el("p", { "class": "la-recs__head" }, [
+          questionLink(rec.question), " ",
+          el("span", { "class": "la-gain" }, [say("gain", { gain: fixed(rec.gain, 1) })]), " ",
+          el("span", { "class": "la-effort" }, [say("effort") + ": " + say("effort_" + rec.effort)])
+        ]),
+        q.suggestion ? el("p", {}, [t(q.suggestion)]) : null,
+        kpis.length ? el("p", { "class": "la-recs__kpis" }, [say("kpis") + ":"]) : null,
+        kpis.length ? el("ul", {}, kpis) : null
+      ]));
+    });
+    return list;
+  }
+
+  function unansweredList(index) {
+    var profile = myProfile();
+    var list = el("ul", { "class": "la-unanswered" });
+    var n = 0;
+    ui.bank.areas.forEach(function (area) {
+      area.sections.forEach(function (section) {
+        if (!applies(section.applies_if, profile)) { return; }
+        var missing = section.questions.filter(function (q) {
+          return q.type !== "text" && applies(q.applies_if, profile) && !has(ui.state.answers, q.id);
+        });
+        if (!missing.length) { return; }
+        n += missing.length;
+        var total = section.questions.filter(function (q) {
+          return q.type !== "text" && applies(q.applies_if, profile);
+        }).length;
+        var links = missing.map(function (q) { return el("li", { "data-question-link": q.id }, [questionLink(q.id)]); });
+        if (has(ui.data.pages.sections, section.id)) {
+          links.unshift(el("li", {}, [el("a", { href: sectionHref(section.id) }, [t(section.title) + " →"])]));
+        }
+        list.appendChild(el("li", { "data-unanswered": section.id }, [
+          el("details", {}, [
+            el("summary", {}, [t(section.title) + " — " + say("missing_of", { n: missing.length, total: total })]),
+            el("ul", {}, links)
+          ])
+        ]));
+      });
+    });
+    return n ? list : el("p", {}, [say("all_answered")]);
+  }
+
+  function targetOf(area, section) {
+    return [section ? section.target : null, area.target, ui.bank.target].filter(function (x) {
+      return x !== null && x !== undefined;
+    })[0];
+  }
+
+  function radarChart(result) {
+    var items = [];
+    ui.bank.areas.forEach(function (area) {
+      area.sections.forEach(function (section) {
+        if (has(result.sections, section.id)) {
+          items.push({ section: section, area: area, score: result.sections[section.id].score });
+        }
+      });
+    });
+    var scored = items.filter(function (i) { return i.score !== null; }).length;
+    if (items.length < 3 || scored < 3) { return el("p", { "class": "la-chart__empty" }, [say("radar_few")]); }
+    var size = 420, c = size / 2, r = 150, n = items.length;
+    var title = say("radar");
+    var chart = svg("svg", { viewBox: "0 0 " + size + " " + size, role: "img", "aria-label": title,
+      "class": "la-radar" });
+    function point(i, value) {
+      var angle = -Math.PI / 2 + 2 * Math.PI * i / n, k = r * value / 100;
+      return [c + k * Math.cos(angle), c + k * Math.sin(angle)];
+    }
+    function path(values) {
+      return values.map(function (v, i) { var p = point(i, v); return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" ");
+    }
+    [25, 50, 75, 100].forEach(function (ring) {
+      chart.appendChild(svg("polygon", { points: path(items.map(function () { return ring; })), "class": "la-radar__ring" }));
+    });
+    items.forEach(function (item, i) {
+      var end = point(i, 100), label = point(i, 113);
+      chart.appendChild(svg("line", { x1: c, y1: c, x2: end[0].toFixed(1), y2: end[1].toFixed(1), "class": "la-radar__axis" }));
+      chart.appendChild(svg("text", { x: label[0].toFixed(1), y: (label[1] + 4).toFixed(1), "class": "la-radar__label",
+        "text-anchor": "middle" }, String(i + 1)));
+    });
+    chart.appendChild(svg("polygon", { points: path(items.map(function (i) { return targetOf(i.area, i.section); })),
+      "class": "la-radar__target" }));
+    chart.appendChild(svg("polygon", { points: path(items.map(function (i) { return i.score || 0; })),
+      "class": "la-radar__score" }));
+    items.forEach(function (item, i) {
+      if (item.score === null) { return; }
+      var p = point(i, item.score);
+      chart.appendChild(svg("circle", { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: 3.5, "class": "la-radar__dot" }));
+    });
+    var legend = el("ol", { "class": "la-legend" }, items.map(function (item) {
+      return el("li", {}, [t(item.section.title) + " — " + fixed(item.score, 1)]);
+    }));
+    return el("div", { "class": "la-radar-box" }, [chart, legend]);
+  }
+
+  function areaChart(result) {
+    var items = ui.bank.areas.filter(function (a) { return has(result.areas, a.id); });
+    var row = 50, width = 640, barW = 560;
+    var chart = svg("svg", { viewBox: "0 0 " + width + " " + (items.length * row + 22), role: "img",
+      "aria-label": say("areas_chart"), "class": "la-bars" });
+    [0, 25, 50, 75, 100].forEach(function (tick) {
+      var x = barW * tick / 100 + 1;
+      chart.appendChild(svg("line", { x1: x, y1: 0, x2: x, y2: items.length * row, "class": "la-bars__grid" }));
+      chart.appendChild(svg("text", { x: x, y: items.length * row + 16, "text-anchor": tick ? "middle" : "start",
+        "class": "la-bars__tick" }, String(tick)));
+    });
+    items.forEach(function (area, i) {
+      var y = i * row, value = result.areas[area.id].score, target = targetOf(area, null);
+      var name = t(area.title);
+      chart.appendChild(svg("text", { x: 0, y: y + 15, "class": "la-bars__label" },
+        name.length > 80 ? name.slice(0, 78) + "…" : name));
+      chart.appendChild(svg("rect", { x: 1, y: y + 21, width: (barW * (value || 0) / 100).toFixed(1), height: 20,
+        "class": "la-bars__bar la-bars__bar--" + (i % 4) }));
+      var tx = barW * target / 100 + 1;
+      chart.appendChild(svg("line", { x1: tx, y1: y + 17, x2: tx, y2: y + 45, "class": "la-bars__target" }));
+      chart.appendChild(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, fixed(value, 1)));
+    });
+    return chart;
+  }
+
+  /* ------------------------------------------------------------ export/import --- */
+
+  function slug(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
+  }
+
+  function exportName(file) {
+    var date = new Date().toISOString().slice(0, 10);
+    var parts = [slug(file.organisation) || slug(ui.bank.id), slug(file.respondent.department || UNSPECIFIED), date];
+    return parts.join("-") + ".json";
+  }
+
+  function exportAnswers() {
+    var file = currentFile();
+    file.submitted = new Date().toISOString();
+    var name = exportName(file);
+    var blob = new root.Blob([JSON.stringify(file, null, 2) + "\n"], { type: "application/json" });
+    var url = root.URL.createObjectURL(blob);
+    var a = el("a", { href: url, download: name, hidden: "hidden" });
+    doc().body.appendChild(a);
+    a.click();
+    a.remove();
+    root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
+    status(say("exported", { file: name }));
+  }
+
+  /* Check one file for import; returns {state, dropped, version} or {reason, details}. */
+  function importable(text) {
+    var data;
+    try { data = JSON.parse(text); } catch (e) { return { reason: say("not_json") }; }
+    if (!isMapping(data)) { return { reason: say("not_json") }; }
+    var shape = checkShape(data);
+    if (shape.length) { return { reason: say("problems"), details: shape }; }
+    if (data.bank !== undefined && data.bank !== null && data.bank !== ui.bank.id) {
+      return { reason: say("wrong_bank", { bank: data.bank, expected: ui.bank.id }) };
+    }
+    var entries = entriesOf(data);
+    if (entries.length !== 1) { return { reason: say("several", { n: entries.length }) }; }
+    var old = data.bank_version !== undefined && data.bank_version !== null && data.bank_version !== ui.bank.version;
+    var read = readEntry(ui.bank, entries[0], "", old);
+    if (read.problems.length) {
+      return { reason: say("problems"), details: read.problems.map(function (p) { return p.replace(/^: /, ""); }) };
+    }
+    return { state: stateFromEntry(data.organisation, read.respondent), dropped: read.dropped,
+      version: data.bank_version };
+  }
+
+  function importAnswers(input) {
+    var file = input.files && input.files[0];
+    if (!file) { return; }
+    file.text().then(function (text) {
+      var got = importable(text);
+      if (!got.state) {
+        status(say("import_refused", { file: file.name, reason: got.reason }), got.details, true);
+        return;
+      }
+      ui.state = got.state;
+      save();
+      fillControls();
+      refresh();
+      var n = Object.keys(got.state.answers).length;
+      var message = say("imported", { n: n, file: file.name });
+      if (got.dropped.length) {
+        message += " " + say("import_dropped", { version: got.version, list: got.dropped.join(", ") });
+      }
+      status(message);
+    }, function () {
+      status(say("import_refused", { file: file.name, reason: say("not_json") }), null, true);
+    }).then(function () { input.value = ""; });
+  }
+
+  function resetAnswers() {
+    if (!root.confirm(say("reset_confirm"))) { return; }
+    ui.state = blankState();
+    var store = storage(), prefix = "loyalty-audit:" + ui.bank.id + ":";
+    try {  /* this version's answers, and any kept for another version of the bank */
+      for (var i = store ? store.length - 1 : -1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key && key.indexOf(prefix) === 0) { store.removeItem(key); }
+      }
+    } catch (e) { /* nothing saved */ }
+    fillControls();
+    $$("[data-question]").forEach(function (field) { setError(field, ""); });
+    refresh();
+    status(say("reset_done"));
+  }
+
+  /* ---------------------------------------------------------------------- team --- */
+
+  function teamAdd(files) {
+    var list = Array.prototype.slice.call(files || []);
+    Promise.all(list.map(function (f) {
+      return f.text().then(function (text) { return { name: f.name, text: text }; },
+        function () { return { name: f.name, text: null }; });
+    })).then(function (read) {
+      read.forEach(function (f) {  /* the same file name again replaces the earlier one */
+        ui.team = ui.team.filter(function (g) { return g.name !== f.name; });
+        ui.team.push(teamEntry(f.name, f.text));
+      });
+      renderTeam();
+    });
+  }
+
+  function teamEntry(name, text) {
+    var data;
+    try { data = JSON.parse(text); } catch (e) { return { name: name, reason: say("not_json") }; }
+    if (!isMapping(data)) { return { name: name, reason: say("not_json") }; }
+    var shape = checkShape(data);
+    if (shape.length) { return { name: name, reason: say("problems") + " " + shape.slice(0, 3).join("; ") }; }
+    if (data.bank !== undefined && data.bank !== null && data.bank !== ui.bank.id) {
+      return { name: name, reason: say("wrong_bank", { bank: data.bank, expected: ui.bank.id }) };
+    }
+    var got = loadTeam(ui.bank, [{ source: name, data: data }], { lenientOld: true });
+    if (got.problems.length) {
+      return { name: name, reason: say("problems") + " " + got.problems.slice(0, 3).join("; ") };
+    }
+    var who = got.team.respondents.map(function (r) {
+      return (r.name || "—") + (r.department ? " (" + deptLabel(r.department) + ")" : "");
+    }).join(", ");
+    return { name: name, data: data, who: who, dropped: got.dropped };
+  }
+
+  function deptLabel(key) {
+    if (key === UNSPECIFIED) { return say("unspecified"); }
+    var d = (ui.bank.departments || []).filter(function (x) { return x.key === key; })[0];
+    return d ? t(d.label) : key;
+  }
+
+  function renderTeam() {
+    var list = $("[data-team-list]"), box = $("[data-team-result]");
+    if (!list || !box) { return; }
+    list.textContent = "";
+    if (!ui.team.length) { list.appendChild(el("li", {}, [say("team_empty")])); }
+    ui.team.forEach(function (f) {
+      var note = f.data ? say("team_used", { who: f.who }) : say("team_refused", { reason: f.reason });
+      if (f.data && f.dropped.length) { note += " — " + say("import_dropped", { version: f.data.bank_version, list: f.dropped.join(", ") }); }
+      list.appendChild(el("li", { "class": f.data ? "is-used" : "is-refused" }, [el("strong", {}, [f.name]), ": " + note]));
+    });
+    var used = ui.team.filter(function (f) { return f.data; }).slice()
+      .sort(function (a, b) { return a.name < b.name ? -1 : (a.name > b.name ? 1 : 0); });
+    box.textContent = "";
+    if (!used.length) { box.hidden = true; return; }
+    var got = loadTeam(ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }), { lenientOld: true });
+    var result = score(ui.bank, got.team, { sum: ui.data.sum });
+    box.hidden = false;
+    box.appendChild(teamSummary(result));
+    box.appendChild(teamTable(result));
+    box.appendChild(el("h2", {}, [say("diagnoses")]));
+    box.appendChild(diagnosesList(result));
+    box.appendChild(el("h2", {}, [say("recommendations")]));
+    box.appendChild(recommendationsList(result, 5));
+    if (result.warnings.length) {
+      box.appendChild(el("h2", {}, [say("warnings")]));
+      box.appendChild(el("ul", { "class": "la-warnings" }, result.warnings.map(function (w) { return el("li", {}, [w]); })));
+    }
+  }
+
+  function teamSummary(result) {
+    var profile = (ui.bank.profile || []).filter(function (p) { return has(result.profile, p.id); }).map(function (p) {
+      var option = p.options.filter(function (o) { return o.key === result.profile[p.id]; })[0];
+      return t(p.text) + " " + (option ? t(option.label) : result.profile[p.id]);
+    });
+    return el("div", { "class": "la-summary" }, [
+      el("p", { "class": "la-summary__score" }, [el("span", { "class": "la-summary__label" }, [say("overall_score")]), " ",
+        el("span", { "class": "la-big", "data-team-score": "overall" }, [fixed(result.overall.score, 1)])]),
+      el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("level")]), " ",
+        levelLabel(result.overall.level) || "—"]),
+      el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("completion")]), " ",
+        result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %"]),
+      el("p", { "class": "la-summary__item" }, [say("team_respondents", { n: result.respondents })]),
+      profile.length ? el("p", { "class": "la-summary__wide" }, [say("profile_used") + ": " + profile.join(" · ")]) : null
+    ]);
+  }
+
+  function teamTable(result) {
+    var depts = Object.keys(result.departments);
+    var head = el("tr", {}, [el("th", { scope: "col" }, [say("col_item")]), el("th", { scope: "col" }, [say("team")])]
+      .concat(depts.map(function (k) {
+        return el("th", { scope: "col" }, [deptLabel(k) + " (" + result.departments[k].respondents + ")"]);
+      }))
+      .concat([el("th", { scope: "col" }, [say("divergence")])]));
+    function row(kind, id, title, node, values) {
+      var cells = [el("th", { scope: "row" }, [title]),
+        el("td", { "class": "la-num", "data-team-score": kind + ":" + id }, [fixed(node.score, 1)])];
+      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [fixed(v, 1)])); });
+      var flag = node.flagged ? el("span", { "class": "la-flag" }, [" ⚑ ", el("span", { "class": "la-sr" }, [say("flagged")])]) : null;
+      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [fixed(node.divergence, 1), flag]));
+      return el("tr", { "class": kind === "area" ? "la-table__area" : "" }, cells);
+    }
+    var table = el("table", { "class": "la-table la-team-table" }, [el("thead", {}, [head])]);
+    var top = row("overall", "", say("overall"), result.__overall, depts.map(function (k) { return result.departments[k].overall; }));
+    top.querySelector("[data-team-score]").removeAttribute("data-team-score");
+    table.appendChild(el("tbody", {}, [top]));
+    ui.bank.areas.forEach(function (area) {
+      if (!has(result.areas, area.id)) { return; }
+      var body = el("tbody");
+      body.appendChild(row("area", area.id, t(area.title), result.areas[area.id],
+        depts.map(function (k) { return result.departments[k].areas[area.id]; })));
+      area.sections.forEach(function (section) {
+        if (!has(result.sections, section.id)) { return; }
+        body.appendChild(row("section", section.id, t(section.title), result.sections[section.id],
+          depts.map(function (k) { return result.departments[k].sections[section.id]; })));
+      });
+      table.appendChild(body);
+    });
+    return el("div", { "class": "la-scroll" }, [table]);
+  }
+
+  /* -------------------------------------------------------------------- events --- */
+
+  function onChange(event) {
+    var target = event.target;
+    if (!ui.data || !(target instanceof root.Element)) { return; }
+    if (target.matches("[data-action=import]")) { importAnswers(target); return; }
+    if (target.matches("[data-team-files]")) { teamAdd(target.files); target.value = ""; return; }
+    var field = target.closest("[data-question]");
+    if (field) {
+      if (target.type === "radio" || target.type === "checkbox") { readQuestion(field, target); }
+      return;
+    }
+    var profile = target.closest("[data-profile]");
+    if (profile && target.checked) {
+      put(ui.state.profile, profile.getAttribute("data-profile"), target.value);
+      save();
+      refresh();
+      return;
+    }
+    if (target.matches("select[data-respondent]")) {
+      ui.state[target.getAttribute("data-respondent")] = target.value;
+      save();
+    }
+  }
+
+  function onInput(event) {
+    var target = event.target;
+    if (!ui.data || !(target instanceof root.Element)) { return; }
+    if (target.matches("[data-comment]")) {
+      var id = target.getAttribute("data-comment");
+      if (target.value.trim()) { put(ui.state.comments, id, target.value); } else { delete ui.state.comments[id]; }
+      save();
+      return;
+    }
+    if (target.matches("input[data-respondent]")) {
+      ui.state[target.getAttribute("data-respondent")] = target.value;
+      save();
+      return;
+    }
+    var field = target.closest("[data-question]");
+    if (field && (target.type === "number" || target.tagName === "TEXTAREA")) { readQuestion(field, target); }
+  }
+
+  function onClick(event) {
+    var target = event.target instanceof root.Element ? event.target.closest("[data-action]") : null;
+    if (!ui.data || !target) { return; }
+    var action = target.getAttribute("data-action");
+    if (action === "clear") {
+      var field = target.closest("[data-question]");
+      if (field) { clearQuestion(field); }
+    } else if (action === "export") {
+      exportAnswers();
+    } else if (action === "reset") {
+      resetAnswers();
+    } else if (action === "print") {
+      root.print();
+    } else if (action === "team-add-own") {
+      var mine = say("my_answers") + ".json";
+      ui.team = ui.team.filter(function (g) { return g.name !== mine; });
+      ui.team.push(teamEntry(mine, JSON.stringify(currentFile())));
+      renderTeam();
+    } else if (action === "team-clear") {
+      ui.team = [];
+      renderTeam();
+    }
+  }
+
+  function onDrag(event) {
+    var zone = event.target instanceof root.Element ? event.target.closest("[data-la-drop]") : null;
+    if (!zone) { return; }
+    event.preventDefault();
+    zone.classList.toggle("is-over", event.type === "dragover");
+    if (event.type === "drop" && event.dataTransfer) { teamAdd(event.dataTransfer.files); }
+  }
+
+  function bind() {
+    if (ui.bound) { return; }
+    ui.bound = true;
+    var d = doc();
+    d.addEventListener("change", onChange);
+    d.addEventListener("input", onInput);
+    d.addEventListener("click", onClick);
+    ["dragover", "dragleave", "drop"].forEach(function (name) { d.addEventListener(name, onDrag); });
+    root.addEventListener("beforeprint", function () {  /* print what is still unanswered in full */
+      $$(".la-unanswered details").forEach(function (details) { details.open = true; });
+    });
+  }
+
+  /* Runs on every page view: first load and each instant navigation. */
+  function setup() {
+    var node = doc().getElementById("loyalty-audit-data");
+    var page = $("[data-la-page]");
+    if (!node || !page) { ui.data = null; return; }
+    var data = JSON.parse(node.textContent);
+    var sameBank = ui.data && ui.data.bank.id === data.bank.id && ui.data.bank.version === data.bank.version;
+    ui.data = data;
+    ui.bank = data.bank;
+    ui.s = data.strings || {};
+    ui.lang = data.lang;
+    ui.root = page.getAttribute("data-root") || "./";
+    ui.key = "loyalty-audit:" + ui.bank.id + ":" + ui.bank.version;
+    if (!sameBank) { ui.team = []; }
+    ui.state = loadState();
+    if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
+    fillControls();
+    showNotice();
+    refresh();
+    if (page.getAttribute("data-la-page") === "team") { renderTeam(); }
+  }
+
+  function start() {
+    if (!root.document) { return; }
+    bind();
+    if (root.document$ && typeof root.document$.subscribe === "function") {
+      root.document$.subscribe(function () { setup(); });
+    } else if (doc().readyState === "loading") {
+      doc().addEventListener("DOMContentLoaded", setup);
+    } else {
+      setup();
+    }
+  }
+
+  engine.start = start;
+  engine.setup = setup;
+  engine.ui = ui;
+  return engine;
+}));

@@ -1,0 +1,79 @@
+"""Fixtures of the site tests: built sites, a local web server, and a headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, mkdocs_build
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's site (mkdocs.yml, the default bank), built once."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    run = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert run.returncode == 0, run.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def http_url(default_site: Path) -> Iterator[str]:
+    """The built site served by a local web server on a free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(default_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is needed for the site tests (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Any) -> Iterator[Any]:
+    chromium = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture(params=["http", "file"])
+def base_url(request: pytest.FixtureRequest, default_site: Path) -> str:
+    """The site's root, once from the web server and once opened from disk."""
+    if request.param == "http":
+        return str(request.getfixturevalue("http_url"))
+    return default_site.as_uri() + "/"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser profile (empty localStorage) for each test; fails on script errors."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        yield tab
+        assert not errors, errors
+    finally:
+        context.close()
+

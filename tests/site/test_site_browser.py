@@ -1,0 +1,470 @@
+"""The built site in a real headless Chromium, from a local web server and from file://.
+
+Screenshots land in /tmp/loyalty-audit-screens/ (LOYALTY_AUDIT_SCREENSHOTS to change it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot
+
+from audit.load import load_bank
+from audit.output import text_of
+from audit.score import applies
+
+BANK = load_bank(ROOT / "questions")
+DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"
+SCORE_JS = "() => Array.from(document.querySelectorAll('[data-score]'))" \
+           ".filter(e => !e.closest('[hidden]')).map(e => [e.dataset.score, e.textContent])"
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def counted(section_id: str | None = None, profile: dict[str, str] | None = None) -> int:
+    """The questions that count for progress: non-text questions that apply (SPEC §3)."""
+    profile = profile or {}
+    return sum(1 for _, s, q in BANK.questions()
+               if (section_id is None or s.id == section_id) and q.type != "text"
+               and applies(s.applies_if, profile) and applies(q.applies_if, profile))
+
+
+def section_title(section_id: str, lang: str) -> str:
+    return next(text_of(s.title, lang) for _, s in BANK.sections() if s.id == section_id)
+
+
+def tab_to(tab: Any, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches ``selector``: keyboard only."""
+    for _ in range(limit):
+        if tab.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        tab.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def follow(tab: Any, selector: str) -> None:
+    """Reach a link with Tab and open it with Enter."""
+    tab_to(tab, selector)
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+
+
+def bank_data(tab: Any) -> dict[str, Any]:
+    data: dict[str, Any] = tab.evaluate("() => JSON.parse(document.getElementById('loyalty-audit-data').textContent)")
+    return data
+
+
+def answer_with_keyboard(tab: Any, q: dict[str, Any], i: int) -> None:
+    field = f'[data-question="{q["id"]}"]'
+    kind = q["type"]
+    if kind in ("scale", "choice"):
+        tab_to(tab, f"{field} input[type=radio]")
+        tab.keyboard.press("Space")
+        steps = len(q["options"]) if q["na"] and i % 9 == 0 else i % len(q["options"])
+        for _ in range(steps):
+            tab.keyboard.press("ArrowDown")
+    elif kind == "multi":
+        keys = [o["key"] for o in q["options"]]
+        for key in sorted({keys[i % len(keys)], keys[(i + 2) % len(keys)]}, key=keys.index):
+            tab_to(tab, f'{field} input[value="{key}"]')
+            tab.keyboard.press("Space")
+    elif kind == "number":
+        lo, hi = q["range"] or (0, 10)
+        tab_to(tab, f"{field} input[type=number]")
+        tab.keyboard.type(f"{lo + (hi - lo) * (i % 5) / 4:g}")
+    else:
+        tab_to(tab, f"{field} textarea")
+        tab.keyboard.type("Typed with the keyboard.")
+
+
+def checked_state(tab: Any) -> list[Any]:
+    selector = "[data-question] input, [data-question] textarea, [data-comment], [data-respondent], [data-profile] input"
+    return list(tab.evaluate("s => Array.from(document.querySelectorAll(s)).map(e =>"
+                             " e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value)", selector))
+
+
+def cli_scores(files: list[Path]) -> dict[str, Any]:
+    run = subprocess.run([sys.executable, "-m", "audit", "score", "--bank", str(ROOT / "questions"), "--format", "json",
+                          *map(str, files)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    result: dict[str, Any] = json.loads(run.stdout)
+    return result
+
+
+def shown(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def assert_page_shows(tab: Any, result: dict[str, Any]) -> int:
+    """Every visible data-score equals the CLI's number rounded to one decimal."""
+    pairs = tab.evaluate(SCORE_JS)
+    for ref, text in pairs:
+        if ref == "overall":
+            value = result["overall"]["score"]
+        else:
+            kind, ident = ref.split(":", 1)
+            value = result["areas" if kind == "area" else "sections"][ident]["score"]
+        assert text == shown(value), (ref, text, value)
+    return len(pairs)
+
+
+def import_file(tab: Any, path: Path) -> str:
+    tab.set_input_files("[data-action=import]", str(path))
+    tab.wait_for_function("() => document.querySelector('[data-la-status]').textContent.length > 0")
+    text: str = tab.inner_text("[data-la-status]")
+    return text
+
+
+def stored(tab: Any) -> Any:
+    return tab.evaluate("() => Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]))")
+
+
+# -- the respondent's whole journey, by keyboard -------------------------------------------
+
+def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, base_url: str, tmp_path: Path,
+                                                                  request: pytest.FixtureRequest) -> None:
+    mode = "file" if base_url.startswith("file:") else "http"
+    page.goto(base_url + "index.html")
+    follow(page, ".la-start a.md-button--primary")
+    assert page.url.endswith("about.html")
+
+    tab_to(page, "[data-respondent=organisation]")
+    page.keyboard.type("Ñandú & Hijos <S.L.>")
+    tab_to(page, "[data-respondent=name]")
+    page.keyboard.type("Ana")
+    tab_to(page, "[data-respondent=department]")
+    page.keyboard.type("Marketing")
+    assert page.input_value("[data-respondent=department]") == "marketing"
+    tab_to(page, '[data-profile="channel"] input')
+    page.keyboard.press("Space")  # physical shop only: the online store section must vanish
+    tab_to(page, '[data-profile="market"] input')
+    page.keyboard.press("Space")
+    online = page.locator("a.md-nav__link[href$='front_office/online_store.html']")
+    assert online.count() == 1 and not online.is_visible()
+    first = {p.id: p.options[0].key for p in BANK.profile}
+    applying = [s.id for _, s in BANK.sections() if applies(s.applies_if, first)]
+    assert "online_store" not in applying
+    assert page.inner_text("[data-la-applies]") == \
+        f"{len(applying)} de {len(BANK.sections())} secciones aplican a su organización."
+    screenshot(page, f"about-{mode}")
+
+    follow(page, ".la-start a.md-button--primary")
+    seen: list[str] = []
+    answered = 0
+    while "results.html" not in page.url:
+        section = page.get_attribute("[data-la-page]", "data-section")
+        assert section and section not in seen
+        seen.append(section)
+        data = bank_data(page)
+        qs = [q for a in data["bank"]["areas"] for s in a["sections"] if s["id"] == section for q in s["questions"]]
+        for q in qs:
+            if page.locator(f'[data-la-q="{q["id"]}"]').is_hidden():
+                continue
+            answer_with_keyboard(page, q, answered)
+            answered += 1
+        tab_to(page, f'[data-comment="{qs[0]["id"]}"]')
+        page.keyboard.type(f"Comment on {section}.")
+        if len(seen) == 2:
+            screenshot(page, f"section-{mode}", full_page=False)
+        follow(page, ".la-next a")
+    assert seen == applying
+    assert page.inner_text("[data-progress=overall]").endswith("100 %")
+    assert page.inner_text("[data-la-list=unanswered]") == "Todas las preguntas que aplican están respondidas."
+    screenshot(page, f"results-{mode}")
+
+    # kept through reload and navigation
+    page.goto(base_url + "back_office/delivery.html")
+    before = checked_state(page)
+    assert sum(1 for v in before if v is True) >= 2 and "Comment on delivery." in before
+    page.reload()
+    assert checked_state(page) == before
+    page.goto(base_url + "results.html")
+    page.go_back()
+    assert page.url.endswith("delivery.html")
+    assert checked_state(page) == before
+
+    # export one file; the command line scores it to what the page shows
+    page.goto(base_url + "results.html")
+    with page.expect_download() as info:
+        tab_to(page, "[data-action=export]")
+        page.keyboard.press("Enter")
+    download = info.value
+    assert re.fullmatch(r"nandu-hijos-s-l-marketing-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
+    exported = tmp_path / download.suggested_filename
+    download.save_as(exported)
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["organisation"] == "Ñandú & Hijos <S.L.>"
+    assert data["respondent"] == {"name": "Ana", "department": "marketing"}
+    assert data["profile"] == {"channel": "physical", "market": "b2c"}
+    assert len(data["answers"]) == answered
+    assert data["comments"]["fo-shop-window"] == "Comment on storefront_physical."
+    result = cli_scores([exported])
+    assert result["overall"]["completion"] == 1.0
+    assert assert_page_shows(page, result) == 1 + len(result["areas"]) + len(result["sections"])
+
+
+def test_answers_survive_closing_the_browser(playwright_instance: Any, default_site: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    url = default_site.as_uri() + "/front_office/assortment.html"
+    for attempt in range(2):
+        context = playwright_instance.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = context.pages[0] if context.pages else context.new_page()
+        tab.goto(url)
+        radio = tab.locator('[data-question="fo-assortment-fit"] input[value="3"]')
+        if attempt == 0:
+            radio.check()
+            tab.fill('[data-comment="fo-assortment-fit"]', "Reviewed monthly.")
+        else:
+            assert radio.is_checked()
+            assert tab.input_value('[data-comment="fo-assortment-fit"]') == "Reviewed monthly."
+            assert tab.inner_text('[data-progress="section:assortment"]') == f"1 de {counted('assortment')}"
+        context.close()
+
+
+# -- import --------------------------------------------------------------------------------
+
+def test_import_refuses_bad_files_and_keeps_the_answers(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "results.html")
+    good = DEMO / "02-marketing.json"
+    answers = json.loads(good.read_text(encoding="utf-8"))["answers"]
+    assert import_file(page, good) == f"Importadas {len(answers)} respuestas de 02-marketing.json."
+    scores = page.evaluate(SCORE_JS)
+    saved = stored(page)
+    assert_page_shows(page, cli_scores([good]))
+
+    data = json.loads(good.read_text(encoding="utf-8"))
+    bad = {
+        "broken.json": '{"bank": "loyalty-audit", "answers": {',
+        "notes.yaml": "bank: loyalty-audit\nanswers:\n  fo-shop-window: 3\n",
+        "foreign.json": json.dumps({**data, "bank": "another-audit"}),
+        "typo.json": json.dumps({**data, "answrs": {}}),
+        "option.json": json.dumps({**data, "answers": {**data["answers"], "fo-shop-window": 9}}),
+        "team.json": json.dumps({"bank": "loyalty-audit", "respondents": [{}, {}]}),
+        "html.json": json.dumps({**data, "answers": {"<img src=x onerror=alert(1)>": 1}}),
+    }
+    reasons = {
+        "broken.json": "no es un archivo de respuestas JSON.",
+        "notes.yaml": "no es un archivo de respuestas JSON.",
+        "foreign.json": "contiene respuestas del cuestionario «another-audit», no de «loyalty-audit».",
+        "typo.json": "no encaja en este cuestionario (detalles abajo).",
+        "option.json": "no encaja en este cuestionario (detalles abajo).",
+        "team.json": "contiene 2 personas; impórtelas en la página Equipo.",
+        "html.json": "no encaja en este cuestionario (detalles abajo).",
+    }
+    for name, text in bad.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        message = import_file(page, path)
+        assert message.startswith(f"{name} no se ha importado: {reasons[name]}"), message
+        assert "Sus respuestas no han cambiado." in message
+        assert page.locator("[data-la-status]").evaluate("e => e.classList.contains('is-error')")
+        assert page.evaluate(SCORE_JS) == scores
+        assert stored(page) == saved
+    assert "'9' is not an option of question 'fo-shop-window'" in import_file(page, tmp_path / "option.json")
+    assert page.locator("img[src=x]").count() == 0
+    screenshot(page, "import-refused")
+    page.reload()
+    assert page.evaluate(SCORE_JS) == scores
+
+
+def test_import_from_an_older_version_keeps_what_fits(page: Any, http_url: str, tmp_path: Path) -> None:
+    data = json.loads((DEMO / "03-ventas.json").read_text(encoding="utf-8"))
+    data["bank_version"] = "0.9"
+    data["answers"]["fo-retired-question"] = 2
+    data["answers"]["fo-shop-window"] = 7
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    page.goto(http_url + "en/index.html")
+    message = import_file(page, old)
+    assert message.startswith(f"Imported {len(data['answers']) - 2} answers from old.json.")
+    assert "recorded for version 0.9" in message
+    assert "dropped: fo-shop-window, fo-retired-question." in message
+    fitting = dict(data, bank_version=BANK.version,
+                   answers={k: v for k, v in data["answers"].items() if k not in ("fo-shop-window", "fo-retired-question")})
+    (tmp_path / "fitting.json").write_text(json.dumps(fitting), encoding="utf-8")
+    page.goto(http_url + "en/results.html")
+    assert_page_shows(page, cli_scores([tmp_path / "fitting.json"]))
+
+
+def test_untrusted_text_stays_text(page: Any, http_url: str, tmp_path: Path) -> None:
+    data = json.loads((DEMO / "01-direccion.json").read_text(encoding="utf-8"))
+    data["organisation"] = "<img src=x onerror=window.hacked=1>"
+    data["respondent"]["name"] = "<b>Eve</b>"
+    data["comments"] = {"fo-shop-window": "<script>window.hacked=2</script>"}
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    page.goto(http_url + "index.html")
+    import_file(page, path)
+    page.goto(http_url + "about.html")
+    assert page.input_value("[data-respondent=organisation]") == data["organisation"]
+    page.goto(http_url + "front_office/storefront_physical.html")
+    assert page.input_value('[data-comment="fo-shop-window"]') == "<script>window.hacked=2</script>"
+    page.goto(http_url + "team.html")
+    page.set_input_files("[data-team-files]", str(path))
+    page.wait_for_selector("[data-team-list] li.is-used")
+    assert "<b>Eve</b>" in page.inner_text("[data-team-list]")
+    assert page.locator("[data-team-list] b, img[src=x]").count() == 0
+    assert page.evaluate("() => window.hacked") is None
+
+
+# -- reset, profile, language ------------------------------------------------------------------
+
+def test_reset_asks_first(page: Any, http_url: str) -> None:
+    page.goto(http_url + "index.html")
+    page.evaluate("() => localStorage.setItem('loyalty-audit:loyalty-audit:0.9', '{\"answers\": {\"q\": 1}}')")
+    import_file(page, DEMO / "04-atencion-cliente.json")
+    overall = page.inner_text("[data-score=overall]")
+    assert overall != "—"
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("[data-action=reset]")
+    assert page.inner_text("[data-score=overall]") == overall
+    questions: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    page.click("[data-action=reset]")
+    assert questions == ["¿Borrar todas las respuestas guardadas en este navegador? No se puede deshacer."]
+    assert page.inner_text("[data-score=overall]") == "—"
+    assert page.inner_text("[data-progress=overall]").startswith(f"0 de {counted()} ")
+    page.reload()
+    assert page.inner_text("[data-score=overall]") == "—"
+    assert stored(page) == {}
+
+
+def test_answers_of_an_older_version_are_carried_over(page: Any, http_url: str) -> None:
+    page.goto(http_url + "index.html")
+    old = {"organisation": "Acme", "name": "", "department": "sales", "profile": {"channel": "online"},
+           "answers": {"fo-web-interface": 3, "fo-gone": 1, "fo-shop-window": "na"}, "comments": {},
+           "updated": "2026-01-01T00:00:00Z"}
+    page.evaluate("s => localStorage.setItem('loyalty-audit:loyalty-audit:0.9', s)", json.dumps(old))
+    page.reload()
+    notice = page.inner_text("[data-la-notice]")
+    assert notice.startswith("Se han conservado sus respuestas de la versión 0.9.")
+    assert "descartado: fo-gone, fo-shop-window." in notice
+    kept = json.loads(page.evaluate(f"() => localStorage.getItem('loyalty-audit:loyalty-audit:{BANK.version}')"))
+    assert kept["answers"] == {"fo-web-interface": "3"} and kept["department"] == "sales"
+    assert page.inner_text("[data-progress=overall]").startswith("1 de ")
+
+
+def test_profile_hides_what_does_not_apply(page: Any, http_url: str) -> None:
+    page.goto(http_url + "about.html")
+    page.check('[data-profile="channel"] input[value="online"]')
+    page.goto(http_url + "front_office/storefront_physical.html")
+    assert page.locator("[data-la-not-applicable]").is_visible()
+    assert page.locator("[data-la-questions]").is_hidden()
+    assert page.locator("a.md-nav__link[href$='storefront_physical.html']").is_hidden()
+    page.goto(http_url + "about.html")
+    page.check('[data-profile="market"] input[value="b2c"]')
+    page.goto(http_url + "back_office/payment.html")
+    assert page.locator('[data-la-q="bo-credit-terms"]').is_hidden()
+    page.goto(http_url + "about.html")
+    page.check('[data-profile="market"] input[value="b2b"]')
+    page.goto(http_url + "back_office/payment.html")
+    assert page.locator('[data-la-q="bo-credit-terms"]').is_visible()
+
+
+def test_language_switch_keeps_the_page_and_the_answers(page: Any, base_url: str) -> None:
+    page.goto(base_url + "index.html")
+    import_file(page, DEMO / "05-operaciones.json")
+    page.goto(base_url + "back_office/delivery.html")
+    assert page.get_attribute("html", "lang") == "es"
+    es_scores = page.evaluate(SCORE_JS)
+    page.hover(".md-header__option .md-select")
+    with page.expect_navigation():
+        page.click(".md-select__link[hreflang=en]")
+    assert page.url.endswith("/en/back_office/delivery.html")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1") == section_title("delivery", "en")
+    assert page.evaluate(SCORE_JS) == es_scores
+    assert page.inner_text("[data-progress=overall]").startswith(
+        page.inner_text("[data-progress=overall]").split(" of ")[0] + " of ")
+    screenshot(page, "section-en", full_page=False)
+    with page.expect_navigation():
+        page.hover(".md-header__option .md-select")
+        page.click(".md-select__link[hreflang=es]")
+    assert page.url.endswith("/back_office/delivery.html") and "/en/" not in page.url
+
+
+# -- team ----------------------------------------------------------------------------------
+
+def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, tmp_path: Path) -> None:
+    files = sorted(DEMO.glob("0*.json"))
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2, 3]", encoding="utf-8")
+    page.goto(base_url + "team.html")
+    page.set_input_files("[data-team-files]", [str(f) for f in files[:3]])
+    page.wait_for_selector("[data-team-result]:not([hidden])")
+    page.set_input_files("[data-team-files]", [str(f) for f in files[3:]] + [str(junk)])
+    page.wait_for_function(f"() => document.querySelectorAll('[data-team-list] li').length === {len(files) + 1}")
+    assert page.locator("[data-team-list] li.is-used").count() == len(files)
+    assert "junk.json: no se usa: no es un archivo de respuestas JSON." in page.inner_text("[data-team-list]")
+    result = cli_scores(files)
+    assert page.inner_text("[data-team-score=overall]") == shown(result["overall"]["score"])
+    for area, node in result["areas"].items():
+        assert page.inner_text(f'[data-team-score="area:{area}"]') == shown(node["score"])
+    for section, node in result["sections"].items():
+        assert page.inner_text(f'[data-team-score="section:{section}"]') == shown(node["score"])
+    header = page.inner_text(".la-team-table thead")
+    for dept in ("Dirección (1)", "Marketing (1)", "Ventas (1)", "Atención al cliente (1)", "Operaciones y logística (1)"):
+        assert dept in header
+    flagged = [k for k, v in {**result["areas"], **result["sections"]}.items() if v["flagged"]]
+    overall = [d["overall"] for d in result["departments"].values() if d["overall"] is not None]
+    if len(overall) > 1 and max(overall) - min(overall) >= BANK.divergence_threshold:
+        flagged.append("overall")
+    assert page.locator(".la-team-table .is-flagged").count() == len(flagged) > 0
+    assert "respondents disagree on profile 'market'" in page.inner_text(".la-warnings")
+    screenshot(page, f"team-{'file' if base_url.startswith('file:') else 'http'}")
+    page.click("[data-action=team-clear]")
+    assert page.locator("[data-team-result]").is_hidden()
+
+
+# -- accessibility ---------------------------------------------------------------------------
+
+def _all_pages() -> list[str]:
+    pages = []
+    for prefix in ("", "en/"):
+        pages += [f"{prefix}{p}.html" for p in ("index", "about", "results", "team")]
+        pages += [f"{prefix}{a.id}/{s.id}.html" for a in BANK.areas for s in a.sections]
+    return pages
+
+
+def test_axe_finds_no_serious_problem_on_any_page(page: Any, http_url: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page.goto(http_url + "index.html")
+    import_file(page, DEMO / "02-marketing.json")
+    problems = []
+    pages = _all_pages()
+    for path in pages:
+        page.goto(http_url + path)
+        if path in ("team.html", "en/team.html"):
+            page.set_input_files("[data-team-files]", [str(f) for f in sorted(DEMO.glob("0*.json"))])
+            page.wait_for_selector("[data-team-result]:not([hidden])")
+        page.keyboard.press("Tab")  # a focus ring on screen, as a keyboard user sees it
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"]][:3]
+                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    assert len(pages) == 48
+    assert not problems, "\n".join(problems)
+
+
+def test_focus_is_visible(page: Any, http_url: str) -> None:
+    page.goto(http_url + "back_office/payment.html")
+    tab_to(page, '[data-question="bo-payment-methods"] input')
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    ring = page.evaluate("() => getComputedStyle(document.activeElement.closest('.la-opt')).boxShadow")
+    assert outline != "none" or ring != "none"
+    tab_to(page, '[data-comment="bo-payment-methods"]')
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"

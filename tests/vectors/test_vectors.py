@@ -1,0 +1,47 @@
+"""The shared test vectors: the Python engine gives them, they are not stale, and the
+site's script (run by ``node --test``) gives them too."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from make_vectors import HERE, ROOT, banks, expected, outputs
+
+CASES = sorted(p.parent.name for p in (HERE / "cases").glob("*/case.json"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_python_engine_gives_the_vector(case: str) -> None:
+    folder = HERE / "cases" / case
+    spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    bank = banks()[spec["bank"]]
+    assert json.loads(expected(folder, bank)) == json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_vectors_are_not_stale() -> None:
+    stale = [str(path.relative_to(ROOT)) for path, text in outputs().items()
+             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    assert not stale, "run .venv/bin/python tests/vectors/make_vectors.py; stale: " + ", ".join(stale)
+
+
+def test_vectors_cover_the_hard_cases() -> None:
+    results = [json.loads((HERE / "cases" / c / "expected.json").read_text(encoding="utf-8"))["result"] for c in CASES]
+    assert any(r["overall"]["score"] is None for r in results)
+    assert any(r["respondents"] > 1 and len(r["departments"]) > 2 for r in results)
+    assert any(a["flagged"] for r in results for a in r["areas"].values())
+    assert any(r["diagnoses"] for r in results)
+    assert any(q["score"] is None and q["answered"] == 0 for r in results for q in r["questions"].values())
+    assert any("do not apply were ignored" in w for r in results for w in r["warnings"])
+
+
+def test_node_runs_the_same_vectors() -> None:
+    node = shutil.which("node")
+    assert node, "node (v18 or later) is needed to test the site's script"
+    run = subprocess.run([node, "--test", str(Path("tests") / "js")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout
