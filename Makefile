@@ -32,6 +32,8 @@ system:
 demo: system $(BIN)/.installed
 	$(BIN)/loyalty-audit validate questions
 	$(BIN)/loyalty-audit score --bank questions examples/demo
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@echo "site: open site/index.html (or serve site/ from any static host)"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
