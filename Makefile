@@ -33,7 +33,11 @@ demo: system $(BIN)/.installed
 	$(BIN)/loyalty-audit validate questions
 	$(BIN)/loyalty-audit score --bank questions examples/demo
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
-	@echo "site: open site/index.html (or serve site/ from any static host)"
+	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml \
+	  -o $(OUT)/informe-demo.pdf --html $(OUT)/informe-demo.html examples/demo
+	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml --lang en \
+	  -o $(OUT)/report-demo-en.pdf examples/demo
+	@echo "site: open site/index.html (or serve site/ from any static host); report: $(OUT)/informe-demo.pdf"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

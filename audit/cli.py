@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -109,3 +110,50 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
     bank = load_bank(bank_dir)
     write_atomic(output, blank_response(bank, _language(bank, lang)))
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@bank_option
+@lang_option()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="PDF file to write (written whole or not at all).")
+@click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also (or only) write the report as a standalone HTML page.")
+@click.option("--brand", "brand", type=click.Path(path_type=Path), default=None,
+              help="Brand file: consultancy, consultant, logo, colours, fonts, footer.")
+@click.option("--templates", "templates", type=click.Path(path_type=Path), default=None,
+              help="Folder of templates that override the report's own (report.css, *.html.j2, "
+                   "messages.yaml).")
+@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Audit date, YYYY-MM-DD (default: the latest 'submitted' of the answers).")
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_input_errors
+def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
+           brand: Path | None, templates: Path | None, date: datetime | None,
+           responses: tuple[Path, ...]) -> None:
+    """Write the scored audit report (PDF/A with the answers, scores and bank attached)."""
+    from .report import build_report
+
+    if output is None and html is None:
+        raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
+    written = build_report(list(responses), output=output, bank_dir=bank_dir, lang=lang, brand_file=brand,
+                           templates=templates, date=date.date() if date else None, html=html)
+    for warning in written.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if written.pdf is not None:
+        click.echo(f"wrote {written.pdf} ({written.pages} pages)")
+    if written.html is not None:
+        click.echo(f"wrote {written.html}")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the attached files into.")
+@reports_input_errors
+def extract(pdf: Path, output: Path) -> None:
+    """Write out the answers, scores and bank attached to a report PDF, to score them again."""
+    from .pdf import extract as extract_files
+
+    for path in extract_files(pdf, output):
+        click.echo(f"wrote {path}")
