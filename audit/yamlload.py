@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +76,6 @@ class _Builder:
             value = self.loader.construct_object(node)
             if isinstance(value, (_dt.date, _dt.datetime)):
                 return value.isoformat()
-            if isinstance(value, float) and not math.isfinite(value):
-                return value
             return value
         if isinstance(node, SequenceNode):
             return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
