@@ -157,3 +157,26 @@ def extract(pdf: Path, output: Path) -> None:
 
     for path in extract_files(pdf, output):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--client", required=True, help="The client's name (the organisation audited).")
+@bank_option
+@click.option("--copy-bank", is_flag=True, help="Copy the bank into FOLDER/bank to customise it.")
+@lang_option()
+@click.option("--consultancy", default=None, help="Your consultancy's name, for brand.yaml.")
+@click.option("--consultant", default=None, help="Your name, for brand.yaml.")
+@click.option("--baseline", "baseline", multiple=True, type=click.Path(path_type=Path),
+              help="The previous audit's answers (files or folders), copied into FOLDER/baseline.")
+@reports_input_errors
+def init(folder: Path, client: str, bank_dir: Path | None, copy_bank: bool, lang: str | None,
+         consultancy: str | None, consultant: str | None, baseline: tuple[Path, ...]) -> None:
+    """Start an audit project for one client in FOLDER (new or empty)."""
+    from .scaffold import init_project
+
+    made = init_project(folder, client, bank_dir=bank_dir, copy_bank=copy_bank, lang=lang,
+                        consultancy=consultancy, consultant=consultant, baseline=list(baseline))
+    click.echo(f"wrote {made.root}/ ({len(made.files)} files) for {client.strip()}: bank {made.bank.id} "
+               f"{made.bank.version}, language {made.language}")
+    click.echo(f"next: read {made.root / 'README.md'}")

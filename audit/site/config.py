@@ -7,6 +7,7 @@ plugins:
       language: es             # language at the site's root (default: the bank's first)
       languages: [es, en]      # languages to build (default: all of the bank's)
       pages: [home, about, sections, results, team]
+      organisation: Acme S.L.  # filled in for every respondent (default: empty)
       templates: my-templates  # folder whose templates and strings.yaml win over ours
 ```
 """
@@ -42,6 +43,9 @@ class SiteConfig(base.Config):  # type: ignore[no-untyped-call]
 
     title = c.Type(bool, default=True)
     """Show the bank's title, in the page's language, as the site name."""
+
+    organisation = c.Optional(c.Type(str))
+    """The client's name, filled in for every respondent (who may still change it)."""
 
     templates = c.Optional(c.Dir(exists=True))
     """A folder of page templates and strings.yaml that win over the packaged ones."""

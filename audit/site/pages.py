@@ -120,7 +120,7 @@ def _url(src_uri: str, use_directory_urls: bool) -> str:
 
 def _counts(bank: Bank) -> dict[str, int]:
     questions = sum(1 for *_, q in bank.questions())
-    minutes = max(5, int(math.ceil(questions * MINUTES_PER_QUESTION / 5.0)) * 5)
+    minutes = max(5, math.ceil(questions * MINUTES_PER_QUESTION / 5.0) * 5)
     return {"questions": questions, "sections": len(bank.sections()), "minutes": minutes}
 
 
@@ -137,11 +137,12 @@ def _tidy(body: str) -> str:
 
 def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: str | None = None,
                kinds: Sequence[str] = PAGE_KINDS, use_directory_urls: bool = False,
-               template_dirs: Sequence[Path] = ()) -> SiteContent:
+               template_dirs: Sequence[Path] = (), organisation: str | None = None) -> SiteContent:
     """Render every page of the site of ``bank``.
 
     ``languages`` are the bank languages to build (all by default) and ``default`` the one
-    at the site's root (the bank's first); ``kinds`` picks among :data:`PAGE_KINDS`.
+    at the site's root (the bank's first); ``kinds`` picks among :data:`PAGE_KINDS`;
+    ``organisation`` is filled in for every respondent (they may still change it).
     """
     languages = list(languages or bank.languages)
     default = default or (bank.languages[0] if bank.languages[0] in languages else languages[0])
@@ -186,11 +187,12 @@ def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: s
         for i, (key, _path, kind, extra) in enumerate(plan):
             here = urls[key]
 
-            def url(target: str, here: str = here) -> str:
-                return get_relative_url(urls.get(target, urls[keys[0]]), here)
+            def url(target: str, here: str = here, urls: dict[str, str] = urls, home: str = keys[0]) -> str:
+                return get_relative_url(urls.get(target, urls[home]), here)
 
             following = keys[i + 1] if i + 1 < len(keys) else None
-            context = {"bank": bank, "t": t, "s": SimpleNamespace(**s), "root": get_relative_url("./", here), "url": url,
+            context = {"bank": bank, "t": t, "s": SimpleNamespace(**s), "root": get_relative_url("./", here),
+                       "url": url,
                        "counts": counts, "first_section": first_section,
                        "next_page": ({"key": following, "title": titles[following]}
                                      if following and kind == "section" else None),
@@ -208,6 +210,7 @@ def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: s
             "strings": s,
             "pages": pages_map,
             "sum": mode,
+            **({"organisation": organisation} if organisation else {}),
         })
     return SiteContent(bank, default, languages, pages, navs, payloads, strings)
 

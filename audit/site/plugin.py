@@ -94,7 +94,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         template_dirs = [Path(self.config.templates)] if self.config.templates else []
         self.content = build_site(bank, languages=languages, default=default, kinds=self.config.pages,
                                   use_directory_urls=config.use_directory_urls,
-                                  template_dirs=template_dirs)
+                                  template_dirs=template_dirs, organisation=self.config.organisation)
         self.by_uri = {p.src_uri: p for p in self.content.pages}
 
         for option, name in (("extra_css", ASSETS["css"]), ("extra_javascript", ASSETS["js"])):

@@ -26,7 +26,7 @@ def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
 class QuietHandler(SimpleHTTPRequestHandler):
     """A static file server that does not log every request."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -84,7 +84,8 @@ def answer_with_keyboard(tab: Any, q: dict[str, Any], i: int) -> None:
 
 
 def checked_state(tab: Any) -> list[Any]:
-    selector = "[data-question] input, [data-question] textarea, [data-comment], [data-respondent], [data-profile] input"
+    selector = ("[data-question] input, [data-question] textarea, [data-comment], [data-respondent], "
+                "[data-profile] input")
     return list(tab.evaluate("s => Array.from(document.querySelectorAll(s)).map(e =>"
                              " e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value)", selector))
 
@@ -287,7 +288,8 @@ def test_import_from_an_older_version_keeps_what_fits(page: Any, http_url: str, 
     assert "recorded for version 0.9" in message
     assert "dropped: fo-shop-window, fo-retired-question." in message
     fitting = dict(data, bank_version=BANK.version,
-                   answers={k: v for k, v in data["answers"].items() if k not in ("fo-shop-window", "fo-retired-question")})
+                   answers={k: v for k, v in data["answers"].items()
+                            if k not in ("fo-shop-window", "fo-retired-question")})
     (tmp_path / "fitting.json").write_text(json.dumps(fitting), encoding="utf-8")
     page.goto(http_url + "en/results.html")
     assert_page_shows(page, cli_scores([tmp_path / "fitting.json"]))
@@ -415,7 +417,8 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
     for section, node in result["sections"].items():
         assert page.inner_text(f'[data-team-score="section:{section}"]') == shown(node["score"])
     header = page.inner_text(".la-team-table thead")
-    for dept in ("Dirección (1)", "Marketing (1)", "Ventas (1)", "Atención al cliente (1)", "Operaciones y logística (1)"):
+    for dept in ("Dirección (1)", "Marketing (1)", "Ventas (1)", "Atención al cliente (1)",
+                 "Operaciones y logística (1)"):
         assert dept in header
     flagged = [k for k, v in {**result["areas"], **result["sections"]}.items() if v["flagged"]]
     overall = [d["overall"] for d in result["departments"].values() if d["overall"] is not None]

@@ -775,7 +775,9 @@
   /* ---------------------------------------------------------------- storage ---- */
 
   function blankState() {
-    return { organisation: "", name: "", department: "", profile: {}, answers: {}, comments: {}, updated: null };
+    // the organisation the consultant set in mkdocs.yml, if any, is everyone's starting value
+    var organisation = ui.data && typeof ui.data.organisation === "string" ? ui.data.organisation : "";
+    return { organisation: organisation, name: "", department: "", profile: {}, answers: {}, comments: {}, updated: null };
   }
 
   function storage() {
@@ -1698,6 +1700,7 @@
     ui.key = "loyalty-audit:" + ui.bank.id + ":" + ui.bank.version;
     if (!sameBank) { ui.team = []; }
     ui.state = loadState();
+    if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
     fillControls();
     showNotice();

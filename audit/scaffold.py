@@ -1,0 +1,215 @@
+"""``loyalty-audit init``: one folder per client, ready to build its site and its report.
+
+```
+acme/
+  README.md      what to do next, for the consultant
+  mkdocs.yml     the client's questionnaire site (the loyalty-audit MkDocs plugin)
+  pages/         extra pages or images for the site (optional)
+  brand.yaml     the consultancy's brand on the report
+  answers/       the team's exported response files go here
+  baseline/      the previous audit's answers (only with --baseline)
+  bank/          a copy of the bank to customise (only with --copy-bank)
+  .gitignore
+```
+
+Every input is checked before anything is written, and the folder is written whole or
+not at all: the files are made in a temporary folder beside the target, then renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .load import default_bank_dir, load_bank, load_responses, response_files
+from .model import Bank
+
+# Words of the scaffolded files that depend on the report's language; others fall back to English.
+_SUBTITLE = {"es": "Informe de auditoría de fidelización para {client}",
+             "en": "Loyalty audit report for {client}"}
+
+
+@dataclass
+class Scaffold:
+    """What :func:`init_project` wrote."""
+
+    root: Path
+    files: list[Path]
+    bank: Bank
+    language: str
+
+
+def _yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML) for text typed by a user."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _mkdocs_yml(client: str, bank: Bank, lang: str, copied: bool) -> str:
+    bank_line = "      bank: bank                    # the customised copy of the bank\n" if copied else \
+                "      # bank: bank                  # a customised bank folder (default: the packaged bank)\n"
+    return (
+        f"# The self-assessment site of {client.splitlines()[0] if client else ''}'s loyalty audit.\n"
+        "#   mkdocs build --strict    writes site/: open site/index.html, or put site/ on any static host\n"
+        "#   mkdocs serve             live preview while you edit the bank\n"
+        f"site_name: {_yaml_string(client)}\n"
+        "docs_dir: pages\n"
+        "site_dir: site\n"
+        "use_directory_urls: false           # plain .html links: the site also works from file://\n"
+        "\n"
+        "theme:\n"
+        "  name: material\n"
+        f"  language: {lang}\n"
+        "  font: false                       # no web fonts: nothing is fetched from another site\n"
+        "  palette:\n"
+        "    primary: indigo\n"
+        "    accent: indigo\n"
+        "\n"
+        "plugins:\n"
+        "  - loyalty-audit:\n"
+        + bank_line +
+        f"      language: {lang}                  # the language at the site's root\n"
+        f"      organisation: {_yaml_string(client)}   # filled in for every respondent\n"
+    )
+
+
+def _brand_yml(client: str, bank: Bank, consultancy: str | None, consultant: str | None) -> str:
+    lines = [f"# The consultancy's brand on the report for {client.splitlines()[0] if client else ''}.",
+             "# Every key is optional; file paths are relative to this file and must stay in this folder.",
+             "# See the loyalty-audit README (\"The PDF report\") for fonts, footer and dimensions."]
+    lines.append(f"consultancy: {_yaml_string(consultancy)}" if consultancy else "# consultancy: Norte Consultores")
+    lines.append(f"consultant: {_yaml_string(consultant)}" if consultant else "# consultant: Laura Pérez")
+    lines.append("subtitle:")
+    for lang in bank.languages:
+        lines.append(f"  {lang}: {_yaml_string(_SUBTITLE.get(lang, _SUBTITLE['en']).format(client=client))}")
+    lines += ["# logo: logo.svg                  # .svg, .png, .jpg or .gif, beside this file",
+              "# colours: {primary: \"#16324f\", accent: \"#c0562f\"}",
+              "# footer: {es: Confidencial, en: Confidential}", ""]
+    return "\n".join(lines)
+
+
+_README = """\
+# Loyalty audit: {client}
+
+This folder holds one client's audit. Everything below runs from this folder.
+
+1. **Publish the questionnaire.** `mkdocs build --strict` writes `site/`. Send the client's
+   teams `site/index.html` (zipped) or put `site/` on any static host; nothing is fetched
+   from elsewhere and answers stay in each browser until exported. People who will not use
+   a website can fill in a PDF form instead: `loyalty-audit form --lang {lang} -o questionnaire.pdf`
+   {bank_flag}then `loyalty-audit import-form{bank_opt} filled.pdf -o answers/NAME.json`.
+2. **Collect the answers.** Put every exported file (`.json`, or `.yaml` written by hand
+   from `loyalty-audit template{bank_opt} -o answers/NAME.yaml`) into `answers/`.
+3. **Check and score them.** `loyalty-audit score{bank_opt} answers/` (add `--format json`
+   or `--format csv`; `loyalty-audit export{bank_opt} answers/ -o audit.xlsx` for a spreadsheet).
+   Bad input is reported as `file:line: problem` and nothing is written.
+4. **Write the report.** `loyalty-audit report --batch .` writes `report.pdf` here, using
+   `brand.yaml`, `plan.yaml` and `baseline/` when they exist{bank_note}. Or by hand:
+   `loyalty-audit report{bank_opt} --brand brand.yaml --lang {lang} -o report.pdf answers/`.
+
+Optional:
+- **Action plan.** Write `plan.yaml` to link recommendations to costed actions; the
+  report's roadmap then shows each action's payback, operational costs included.
+- **Follow-up audit.** Put the previous audit's answers in `baseline/` (or start a new
+  folder with `loyalty-audit init NEW --client ... --baseline OLD/answers`); score and
+  report then show the change and the progress to target since then.
+{bank_section}"""
+
+_BANK_SECTION = """\
+- **The bank.** `bank/` is this client's copy of the question bank: edit it, then run
+  `loyalty-audit validate bank` before building the site or scoring.
+"""
+
+
+def _readme(client: str, lang: str, copied: bool) -> str:
+    bank_opt = " --bank bank" if copied else ""
+    return _README.format(client=client, lang=lang, bank_opt=bank_opt,
+                          bank_flag="--bank bank, " if copied else "",
+                          bank_note=" and the bank in `bank/`" if copied else "",
+                          bank_section=_BANK_SECTION if copied else "")
+
+
+_ANSWERS_README = """\
+# Answers
+
+Put the team's response files here: the `.json` files the questionnaire site exports, or
+`.yaml` files filled in by hand. Every `.json`, `.yaml` and `.yml` file in this folder is
+read, in name order, as one respondent (or several); other files are ignored.
+"""
+
+_GITIGNORE = "/site/\n/report.pdf\n"
+
+
+def _check_target(target: Path) -> list[Problem]:
+    if target.exists() and not target.is_dir():
+        return [Problem(str(target), 1, "a file of that name exists; expected a new or empty folder")]
+    if target.is_dir() and any(target.iterdir()):
+        return [Problem(str(target), 1, "this folder is not empty; expected a new or empty folder, "
+                                        "so that nothing in it is overwritten")]
+    return []
+
+
+def init_project(target: Path, client: str, *, bank_dir: Path | None = None, copy_bank: bool = False,
+                 lang: str | None = None, consultancy: str | None = None, consultant: str | None = None,
+                 baseline: list[Path] | None = None) -> Scaffold:
+    """Scaffold the audit project of ``client`` in ``target`` (new or empty)."""
+    target = Path(target)
+    problems = _check_target(target)
+    if not client.strip():
+        problems.append(Problem(str(target), 1, "--client is empty; expected the client's name"))
+    source_bank = Path(bank_dir) if bank_dir is not None else default_bank_dir()
+    bank = load_bank(source_bank)
+    language = lang or bank.languages[0]
+    if language not in bank.languages:
+        problems.append(Problem(str(source_bank / "bank.yaml"), 1,
+                                f"--lang {language}: the bank has no texts in '{language}'; expected one "
+                                f"of its languages: {', '.join(bank.languages)}"))
+    baseline_files: list[Path] = []
+    if baseline:
+        baseline_files, missing = response_files(list(baseline))
+        problems += missing
+        if not missing:
+            load_responses(list(baseline), bank)  # refuse bad answers before writing anything
+    if problems:
+        raise InputError(problems)
+
+    client = client.strip()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        files = {
+            "README.md": _readme(client, language, copy_bank),
+            "mkdocs.yml": _mkdocs_yml(client, bank, language, copy_bank),
+            "brand.yaml": _brand_yml(client, bank, consultancy, consultant),
+            "answers/README.md": _ANSWERS_README,
+            ".gitignore": _GITIGNORE,
+        }
+        for name, text in files.items():
+            path = work / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (work / "pages").mkdir()
+        (work / "pages" / ".gitkeep").write_text("", encoding="utf-8")
+        if copy_bank:
+            shutil.copytree(source_bank, work / "bank",
+                            ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", ".*"))
+        if baseline_files:
+            (work / "baseline").mkdir()
+            for i, path in enumerate(baseline_files, 1):
+                shutil.copy2(path, work / "baseline" / f"{i:02d}-{path.name}")
+        for path in work.rglob("*"):
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        os.chmod(work, 0o755)
+        if target.is_dir():
+            target.rmdir()  # empty, checked above
+        os.replace(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    written = sorted(p for p in target.rglob("*") if p.is_file())
+    return Scaffold(target, written, bank, language)
+
