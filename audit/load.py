@@ -344,15 +344,18 @@ class Team:
     warnings: list[str] = field(default_factory=list)
 
 
-def response_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named directly, and the response files of folders in name order."""
+def response_files(paths: list[Path], allow_empty: bool = False) -> tuple[list[Path], list[Problem]]:
+    """Files named directly, and the response files of folders in name order.
+
+    ``allow_empty``: a folder without response files is not a problem (a new project's answers).
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in RESPONSE_SUFFIXES)
-            if not found:
+            if not found and not allow_empty:
                 problems.append(Problem(str(path), 1, "no response files in this folder; expected "
                                                       ".yaml, .yml or .json files"))
             files.extend(found)
@@ -462,9 +465,13 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
                     profile, answers, comments)
 
 
-def load_responses(paths: list[Path | str], bank: Bank) -> Team:
-    """Load every respondent of ``paths`` (files or folders) as one team."""
-    files, problems = response_files([Path(p) for p in paths])
+def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = False) -> Team:
+    """Load every respondent of ``paths`` (files or folders) as one team.
+
+    ``allow_empty``: folders without answers give a team of nobody instead of an error (a
+    project whose teams have not answered yet still gets its report).
+    """
+    files, problems = response_files([Path(p) for p in paths], allow_empty)
     respondents: list[Response] = []
     warnings: list[str] = []
     organisation: str | None = None
@@ -495,7 +502,7 @@ def load_responses(paths: list[Path | str], bank: Bank) -> Team:
                             f"'{organisation}'; the first is used")
         for loc, entry in entries:
             respondents.append(_entry(bank, doc, loc, entry, problems))
-    if not problems and not respondents:
+    if not problems and not respondents and not allow_empty:
         problems.append(Problem(str(paths[0]) if paths else ".", 1,
                                 "no respondents found; expected at least one response file"))
     if problems:
