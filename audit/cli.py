@@ -126,10 +126,12 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
                    "messages.yaml).")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Audit date, YYYY-MM-DD (default: the latest 'submitted' of the answers).")
+@click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
+              help="Action plan (plan.yaml): costed actions shown with their payback in the roadmap.")
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
-           brand: Path | None, templates: Path | None, date: datetime | None,
+           brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
            responses: tuple[Path, ...]) -> None:
     """Write the scored audit report (PDF/A with the answers, scores and bank attached)."""
     from .report import build_report
@@ -137,7 +139,8 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
     if output is None and html is None:
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
     written = build_report(list(responses), output=output, bank_dir=bank_dir, lang=lang, brand_file=brand,
-                           templates=templates, date=date.date() if date else None, html=html)
+                           templates=templates, date=date.date() if date else None, html=html,
+                           plan_file=plan)
     for warning in written.warnings:
         click.echo(f"warning: {warning}", err=True)
     if written.pdf is not None:

@@ -86,3 +86,21 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
     return stamp
+
+
+_CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF", "MXN": "$"}
+
+
+def money(value: float | None, currency: str, lang: str) -> str:
+    """A whole amount of money: ``"12.000 €"`` (es), ``"€12,000"`` (en), the code for other currencies."""
+    if value is None:
+        return MISSING
+    sign = _CURRENCY_SIGNS.get(currency, currency)
+    digits = f"{abs(value):,.0f}"
+    minus = "−" if round(value) < 0 else ""
+    if base_language(lang) in _DECIMAL_COMMA:
+        digits = digits.replace(",", "." if base_language(lang) != "fr" else NBSP)
+        return f"{minus}{digits}{NBSP}{sign}"
+    if len(sign) > 1:
+        return f"{minus}{sign}{NBSP}{digits}"
+    return f"{minus}{sign}{digits}"

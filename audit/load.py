@@ -57,7 +57,8 @@ def _validate(model: type[M], doc: Document, problems: list[Problem]) -> M | Non
         return None
 
 
-def _suggest(name: str, known: list[str]) -> str:
+def suggest(name: str, known: list[str]) -> str:
+    """"did you mean ...?" for a misspelt name, else the names that are known."""
     hint = difflib.get_close_matches(name, known, n=1)
     return f"did you mean '{hint[0]}'?" if hint else f"expected one of: {_few(known)}"
 
@@ -137,7 +138,7 @@ class _BankChecker:
                     if ref not in refs:
                         self.add(doc, ("rules", i, "when", j),
                                  f"rule '{rule.id}' names unknown id '{ref}'; "
-                                 f"{_suggest(ref, sorted(refs))} (an area, a section or overall)")
+                                 f"{suggest(ref, sorted(refs))} (an area, a section or overall)")
 
     def _unique(self, doc: Document, items: list[tuple[PathKey, str]], what: str) -> None:
         seen: set[str] = set()
@@ -156,7 +157,7 @@ class _BankChecker:
         for pid, keys in (applies_if or {}).items():
             if pid not in profile:
                 self.add(doc, loc + (pid,), f"applies_if names unknown profile question '{pid}'; "
-                                            + (_suggest(pid, list(profile)) if profile
+                                            + (suggest(pid, list(profile)) if profile
                                                else "expected a bank with that profile question"))
                 continue
             known = [o.key for o in profile[pid].options]
@@ -186,7 +187,7 @@ class _BankChecker:
         if q.type == "scale" and q.scale is not None:
             if q.scale not in self.bank.scales:
                 self.add(doc, loc + ("scale",), f"unknown scale '{q.scale}'; "
-                                                + _suggest(q.scale, list(self.bank.scales)))
+                                                + suggest(q.scale, list(self.bank.scales)))
             else:
                 q.options = [o.model_copy() for o in self.bank.scales[q.scale]]
         if q.type in ("choice", "multi") and q.options is not None:
@@ -423,7 +424,7 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
     dept = entry.respondent.department
     if dept is not None and departments and dept not in departments:
         problems.append(doc.problem(loc + ("respondent", "department"),
-                                    f"unknown department '{dept}'; {_suggest(dept, departments)}"))
+                                    f"unknown department '{dept}'; {suggest(dept, departments)}"))
     if entry.language is not None and entry.language not in bank.languages:
         problems.append(doc.problem(loc + ("language",), f"language '{entry.language}' is not one "
                                                          f"of the bank's: {', '.join(bank.languages)}"))
@@ -431,7 +432,7 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
     for pid, key in entry.profile.items():
         if pid not in profile_qs:
             problems.append(doc.problem(loc + ("profile", pid), f"unknown profile question '{pid}'; "
-                                        + (_suggest(pid, list(profile_qs)) if profile_qs
+                                        + (suggest(pid, list(profile_qs)) if profile_qs
                                            else "this bank has no profile")))
         elif key is not None:
             known = [o.key for o in profile_qs[pid].options]
@@ -444,7 +445,7 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
     for qid, value in entry.answers.items():
         if qid not in questions:
             problems.append(doc.problem(loc + ("answers", qid),
-                                        f"unknown question '{qid}'; {_suggest(qid, list(questions))}"))
+                                        f"unknown question '{qid}'; {suggest(qid, list(questions))}"))
             continue
         if value is None:
             continue
@@ -458,7 +459,7 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
         if qid not in questions:
             problems.append(doc.problem(loc + ("comments", qid),
                                         f"comment on unknown question '{qid}'; "
-                                        f"{_suggest(qid, list(questions))}"))
+                                        f"{suggest(qid, list(questions))}"))
         elif text:
             comments[qid] = text
     return Response(doc.path, entry.respondent.name, dept, entry.language, entry.submitted,

@@ -26,10 +26,11 @@ from .brand import Brand, load_brand
 from .charts import Palette, meter
 from .errors import InputError, Problem
 from .files import write_atomic
-from .formats import figure, long_date, number, parse_timestamp, percent
+from .formats import figure, long_date, money, number, parse_timestamp, percent
 from .load import Response, default_bank_dir, load_bank, load_responses
 from .model import Bank
 from .pdf import bank_files, file_url, locked_fetcher, render_pdf, responses_document
+from .plan import load_plan, plan_of
 from .score import Result, score
 from .view import DEFAULT_COLOURS, MessageError, Report, Words, palette_of, report_context
 from .yamlload import load_document
@@ -137,6 +138,7 @@ def environment(roots: list[Path], words: Words, palette: Palette) -> jinja2.Env
     env.filters["pct"] = lambda v, digits=1: percent(v, lang, digits)
     env.filters["date"] = lambda d: long_date(d, lang)
     env.filters["figure"] = lambda v: figure(v, lang)
+    env.filters["money"] = lambda v, currency: money(v, currency, lang)
     env.filters["effort"] = lambda e: words(f"effort_{e}")
     env.filters["css_string"] = css_string
     env.globals["gauge"] = lambda value, target, label, width=120: meter(value, target, palette, label, width)
@@ -233,11 +235,13 @@ def _attachments(result: Result, bank_dir: Path) -> list[tuple[str, bytes, str, 
 
 def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path | None = None,
                  lang: str | None = None, brand_file: Path | None = None, templates: Path | None = None,
-                 date: dt.date | None = None, html: Path | None = None, allow_empty: bool = False) -> Written:
+                 date: dt.date | None = None, html: Path | None = None, allow_empty: bool = False,
+                 plan_file: Path | None = None) -> Written:
     """Check every input, render the report, and write the PDF (and/or HTML) atomically.
 
     ``allow_empty``: folders without answers give the report of a team of nobody (the
-    questionnaire, nothing scored) instead of an input error.
+    questionnaire, nothing scored) instead of an input error. ``plan_file``: the action plan
+    (``plan.yaml``) shown with its payback in the roadmap.
     """
     bank_dir = Path(bank_dir) if bank_dir is not None else default_bank_dir()
     bank = load_bank(bank_dir)
@@ -250,19 +254,21 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
             raise InputError([Problem(str(templates), 1, "no such folder; expected a folder of report "
                                                          "templates")])
         roots.insert(0, Path(templates).resolve())
+    plan_input = load_plan(plan_file, bank) if plan_file is not None else None
     day, stamp = audit_date(team.respondents, date)
     messages = load_messages(roots)
     words = Words(language, messages)
     result = score(bank, team)
+    plan = plan_of(plan_input, result) if plan_input is not None else None
 
     written_pdf = written_html = None
     pages = 0
-    warnings = list(result.warnings)
+    warnings = list(result.warnings) + (plan.warnings if plan is not None else [])
     pdf_bytes = html_bytes = None
     if output is not None:
         logo = file_url(brand.logo) if brand.logo else ""
         view = report_context(result, language, messages, brand=brand, date=day, stamp=stamp, mode="pdf",
-                              logo=logo)
+                              logo=logo, plan=plan)
         document = render_html(view, roots, words, brand)
         fetcher = locked_fetcher(roots, [brand.folder] if brand.folder else [])
         pdf_bytes, pages, rendering = render_pdf(document, file_url(roots[0]) + "/", fetcher,
@@ -271,7 +277,7 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
     if html is not None:
         logo = _data_url(brand.logo) if brand.logo else ""
         view = report_context(result, language, messages, brand=brand, date=day, stamp=stamp, mode="html",
-                              logo=logo)
+                              logo=logo, plan=plan)
         html_bytes = render_html(view, roots, words, brand).encode("utf-8")
     if output is not None and pdf_bytes is not None:
         write_atomic(output, pdf_bytes)

@@ -23,6 +23,7 @@ from .formats import figure, number, parse_timestamp
 from .load import NA
 from .model import Area, Bank, Question, Section
 from .output import text_of
+from .plan import Action, Plan, Totals
 from .score import UNSPECIFIED, Result, answer_score
 
 DEFAULT_COLOURS = {"primary": "#1d3557", "accent": "#b5532f", "text": "#1f2328",
@@ -230,6 +231,26 @@ class AnswerTable:
 
 
 @dataclass
+class PlanRow:
+    """One action of the plan, in the report's language."""
+
+    action: Action
+    title: str
+    owner: str
+    notes: str
+    ranks: list[int]  # ranks of the recommendations it addresses
+
+
+@dataclass
+class PlanView:
+    currency: str
+    quarters: list[tuple[Totals, list[PlanRow]]]
+    total: Totals
+    uncovered: list[RecView]
+    warnings: list[str]
+
+
+@dataclass
 class Report:
     """Everything the templates print."""
 
@@ -267,6 +288,7 @@ class Report:
     answer_tables: list[AnswerTable]
     warnings: list[str]
     levels: list[LevelView]
+    plan: PlanView | None = None
     version: str = __version__
 
 
@@ -402,8 +424,8 @@ def palette_of(brand: Brand) -> Palette:
 
 def report_context(result: Result, lang: str, messages: dict[str, dict[str, str]], *, brand: Brand | None = None,
                    date: dt.date | None = None, stamp: str | None = None, mode: str = "pdf",
-                   logo: str = "") -> Report:
-    """The view of ``result`` that the templates print, in ``lang``."""
+                   logo: str = "", plan: Plan | None = None) -> Report:
+    """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any)."""
     brand = brand or Brand()
     bank = result.bank
     words = Words(lang, messages)
@@ -441,7 +463,20 @@ def report_context(result: Result, lang: str, messages: dict[str, dict[str, str]
         else [],
         heat_departments=heat_departments, answer_tables=_answer_tables(result, areas, people, located, words),
         warnings=list(result.warnings),
-        levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels])
+        levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
+        plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None)
+
+
+def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[str, str]) -> PlanView:
+    rank = {r.id: r.rank for r in recs}
+
+    def row(a: Action) -> PlanRow:
+        return PlanRow(a, words.bank(a.title), dept_labels.get(a.owner, a.owner) if a.owner else "",
+                       words.bank(a.notes), [rank[q] for q in a.recommendations])
+
+    by_id = {r.id: r for r in recs}
+    return PlanView(plan.currency, [(totals, [row(a) for a in actions]) for totals, actions in plan.quarters],
+                    plan.total, [by_id[q] for q in plan.uncovered], list(plan.warnings))
 
 
 def _people(result: Result, words: Words, dept_labels: dict[str, str]) -> list[Person]:
