@@ -30,6 +30,9 @@ class Node:
 
 @dataclass
 class QuestionResult:
+    """A question's team score on 0..100, its share of the overall score in points, and how many
+    respondents it is scored for."""
+
     score: float | None
     share: float
     answered: int
@@ -280,7 +283,9 @@ def score(bank: Bank, team: Team) -> Result:
                 if s is not None and team_scores.areas[area.id] is not None:
                     share = (_ratio(q.weight, weight_total) * _ratio(section.weight, section_total)
                              * _ratio(area.weight, area_total))
-                questions[q.id] = QuestionResult(s, share, team_scores.answered[q.id])
+                # SPEC §5: a question's score on 0..100, its share in overall points (they add up to O)
+                questions[q.id] = QuestionResult(None if s is None else 100 * s,
+                                                 0.0 if s is None else share * 100 * s, team_scores.answered[q.id])
                 if s is None:
                     continue
                 gap += share * max(0.0, target - 100 * s)

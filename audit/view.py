@@ -349,7 +349,7 @@ def _question_view(q: Question, number_: str, result: Result, people: list[Perso
     spread = 100 * (max(individual) - min(individual)) if len(individual) >= 2 else None
     comments = [Quote(_who(p), r.comments[q.id]) for p, r in zip(people, respondents, strict=True)
                 if q.id in r.comments]
-    score_ = None if qr is None or qr.score is None else 100 * qr.score
+    score_ = None if qr is None else qr.score
     rank, gain = ranks.get(q.id, (None, None))
     advice = words.bank(q.suggestion) if score_ is not None and score_ < target else ""
     return QuestionView(

@@ -48,8 +48,9 @@ def test_weights_at_every_level(tmp_path: Path) -> None:
     assert r.sections["x2"].score == pytest.approx(x2)
     assert r.overall.score == pytest.approx((3 * x + 100) / 4)
     assert r.questions["q3"].score is None and r.questions["q3"].share == 0.0
-    assert r.questions["q1"].share == pytest.approx(3 / 4 * 2 / 3 * 3 / 4)
-    assert sum(q.share for q in r.questions.values()) == pytest.approx(1.0)
+    # e(q1) = 3/4 * 2/3 * 3/4 and q1 answered "a" (score .25): share = e * 100 * .25 overall points
+    assert r.questions["q1"].share == pytest.approx(3 / 4 * 2 / 3 * 3 / 4 * 100 * 0.25)
+    assert sum(q.share for q in r.questions.values()) == pytest.approx(r.overall.score)
     assert r.completion == 1.0  # the weight-0 question counts as answered
 
 

@@ -81,7 +81,7 @@ def test_template_round_trip(tmp_path: Path) -> None:
         "  department:\n", "  department: ops\n")
     out.write_text(filled)
     data = json.loads(cli("score", "--bank", str(MINI), "--format", "json", str(out)).stdout)
-    assert data["questions"]["q1"]["score"] == 1.0 and data["questions"]["q4"]["score"] == 1.0
+    assert data["questions"]["q1"]["score"] == 100.0 and data["questions"]["q4"]["score"] == 100.0
     assert list(data["departments"]) == ["ops"]
 
 

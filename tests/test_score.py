@@ -48,12 +48,12 @@ def test_team_of_three(mini: Bank, tmp_path: Path) -> None:
         respondent({"q1": 0, "q2": "na", "q3": [], "q4": 10, "q5": "0"},
                    name="Bo", department="ops", profile={"channel": "both"}),
         respondent({"q1": 1, "q2": "y"}, name="Cy", profile={"channel": "web"}))
-    # q1 = (1 + 0 + .5)/3 = .5 ; q2 = (.2 + .8)/2 = .5 (Bo's N/A is neutral)
-    assert r.questions["q1"].score == 0.5 and r.questions["q1"].answered == 3
-    assert r.questions["q2"].score == 0.5 and r.questions["q2"].answered == 2
-    # q3 = (.9 + 0)/2 ; q4 = (.5 + 0)/2
-    assert r.questions["q3"].score == pytest.approx(0.45)
-    assert r.questions["q4"].score == 0.25
+    # question scores on 0..100: q1 = 100 (1 + 0 + .5)/3 = 50 ; q2 = 100 (.2 + .8)/2 = 50 (Bo's N/A is neutral)
+    assert r.questions["q1"].score == 50.0 and r.questions["q1"].answered == 3
+    assert r.questions["q2"].score == 50.0 and r.questions["q2"].answered == 2
+    # q3 = 100 (.9 + 0)/2 ; q4 = 100 (.5 + 0)/2
+    assert r.questions["q3"].score == pytest.approx(45.0)
+    assert r.questions["q4"].score == 25.0
     assert r.sections["s1"].score == 50.0                     # 100 (2*.5 + .5) / 3
     assert r.sections["s2"].score == pytest.approx(35.0)      # 100 (.45 + .25) / 2
     assert r.areas["a"].score == pytest.approx(38.75)         # (50 + 3*35) / 4
@@ -61,11 +61,11 @@ def test_team_of_three(mini: Bank, tmp_path: Path) -> None:
     assert r.overall.score == pytest.approx((2 * 38.75 + 25) / 3)
     # completion: 5 applicable non-text questions; Ana 5/5, Bo 5/5 (N/A counts), Cy 2/5
     assert r.completion == pytest.approx((1 + 1 + 0.4) / 3)
-    # shares: q1 = 2/3 * 1/4 * 2/3 ; q5 = 1 * 1 * 1/3 ; they rebuild the overall score
-    assert r.questions["q1"].share == pytest.approx(2 / 3 * 1 / 4 * 2 / 3)
-    assert r.questions["q5"].share == pytest.approx(1 / 3)
-    total = sum(q.share * 100 * (q.score or 0) for q in r.questions.values())
-    assert total == pytest.approx(r.overall.score)
+    # shares in overall points, e(q) * 100 * s(q): e(q1) = 2/3 * 1/4 * 2/3 and s(q1) = .5;
+    # e(q5) = 1 * 1 * 1/3 and s(q5) = .25; the shares add up to the overall score
+    assert r.questions["q1"].share == pytest.approx(2 / 3 * 1 / 4 * 2 / 3 * 100 * 0.5)
+    assert r.questions["q5"].share == pytest.approx(1 / 3 * 100 * 0.25)
+    assert sum(q.share for q in r.questions.values()) == pytest.approx(r.overall.score)
     # departments: sales = Ana alone; ops = Bo alone; unspecified = Cy
     assert list(r.departments) == ["sales", "ops", "unspecified"]
     sales = r.departments["sales"]

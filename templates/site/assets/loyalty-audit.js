@@ -605,7 +605,9 @@
           if (s !== null && teamScores.areas.get(area.id) !== null) {
             share = ratio(q.weight, weightTotal) * ratio(section.weight, sectionTotal) * ratio(area.weight, areaTotal);
           }
-          put(questions, q.id, { score: s, share: share, answered: teamScores.answered.get(q.id) });
+          // SPEC §5: a question's score on 0..100, its share in overall points (they add up to O)
+          put(questions, q.id, { score: s === null ? null : 100 * s, share: s === null ? 0 : share * 100 * s,
+            answered: teamScores.answered.get(q.id) });
           if (s === null) { return; }
           gap += share * Math.max(0, target - 100 * s);
           reach += share * target;
