@@ -219,6 +219,71 @@ def bars(items: list[Bar], palette: Palette, fmt: Formatter, label: str, target_
     return _svg(width, height, body, palette, label)
 
 
+@dataclass(frozen=True)
+class Pair:
+    label: str
+    before: float | None
+    after: float | None
+    target: float | None = None
+
+
+def paired_bars(items: list[Pair], palette: Palette, fmt: Formatter, label: str, before_label: str,
+                after_label: str, target_label: str, key: str = "0", label_width: float = 170) -> Markup:
+    """Before and after on a 0..100 axis: the baseline a light hatched bar, today a solid one.
+
+    Readable in grey: the two bars differ by fill and pattern as well as by colour, and each
+    carries its value; the target is a dashed tick across both. ``key`` makes the hatch
+    pattern's id unique among the charts of one document.
+    """
+    hatch = f"hatch-{key}"
+    row, gap, top = 24.0, 8.0, 14.0
+    width = 500.0
+    plot_x, plot_w = label_width, width - label_width - 44
+    plot_h = len(items) * (row + gap)
+    height = top + plot_h + 30
+
+    def x_of(value: float) -> float:
+        return plot_x + plot_w * max(0.0, min(100.0, value)) / 100
+
+    body = [f'<defs><pattern id="{hatch}" width="4" height="4" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="4" height="4" fill="{palette.light}"/>'
+            f'<line x1="0" y1="0" x2="0" y2="4" stroke="{palette.muted}" stroke-width="1.2"/></pattern></defs>']
+    for tick in (0, 25, 50, 75, 100):
+        x = x_of(tick)
+        body.append(f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(top + plot_h)}" '
+                    f'stroke="{palette.muted}" stroke-width="0.35" stroke-opacity="0.8"/>')
+        body.append(_text(x, top + plot_h + 10, [str(tick)], size=6.5, anchor="middle", fill=palette.muted))
+    half = (row - 4) / 2
+    for i, item in enumerate(items):
+        y = top + i * (row + gap)
+        lines = _wrap(item.label, int(label_width / 4.4))
+        ty = y + row / 2 + 3 - (4.5 if len(lines) > 1 else 0)
+        body.append(_text(plot_x - 8, ty, lines, size=7.5, anchor="end", fill=palette.text, leading=1.15))
+        for value, y0, fill, stroke, bold in ((item.before, y + 1, f"url(#{hatch})", palette.muted, "normal"),
+                                              (item.after, y + 3 + half, palette.primary, palette.primary, "bold")):
+            if value is not None:
+                body.append(f'<rect x="{_n(plot_x)}" y="{_n(y0)}" width="{_n(x_of(value) - plot_x)}" '
+                            f'height="{_n(half)}" fill="{fill}" stroke="{stroke}" stroke-width="0.5"/>')
+            body.append(_text(x_of(value or 0) + 4, y0 + half - 2, [fmt(value)], size=6.8, weight=bold,
+                              fill=palette.text))
+        if item.target is not None:
+            tx = x_of(item.target)
+            body.append(f'<line x1="{_n(tx)}" y1="{_n(y - 1)}" x2="{_n(tx)}" y2="{_n(y + row + 1)}" '
+                        f'stroke="{palette.text}" stroke-width="1.3" stroke-dasharray="3 2"/>')
+    legend_y = height - 4
+    x = plot_x
+    for name, fill, stroke in ((before_label, f"url(#{hatch})", palette.muted), (after_label, palette.primary,
+                                                                                palette.primary)):
+        body.append(f'<rect x="{_n(x)}" y="{_n(legend_y - 7)}" width="14" height="8" fill="{fill}" '
+                    f'stroke="{stroke}" stroke-width="0.5"/>')
+        body.append(_text(x + 18, legend_y, [name], size=7, fill=palette.text))
+        x += 30 + 4.3 * len(name)
+    body.append(f'<line x1="{_n(x)}" y1="{_n(legend_y - 8)}" x2="{_n(x)}" y2="{_n(legend_y + 1)}" '
+                f'stroke="{palette.text}" stroke-width="1.3" stroke-dasharray="3 2"/>')
+    body.append(_text(x + 5, legend_y, [target_label], size=7, fill=palette.text))
+    return _svg(width, height, body, palette, label)
+
+
 def meter(value: float | None, target: float | None, palette: Palette, label: str,
           width: float = 120, height: float = 10) -> Markup:
     """A small horizontal gauge 0..100 with a target tick, for tables."""

@@ -25,6 +25,11 @@ bank_option = click.option(
     help="Bank folder (default: the bank that ships with loyalty-audit).")
 
 
+baseline_option = click.option(
+    "--baseline", "baseline", multiple=True, type=click.Path(path_type=Path),
+    help="The previous audit's answers (files or folders; repeatable): show the change since then.")
+
+
 def lang_option(required: bool = False) -> Callable[[F], F]:
     return click.option("--lang", default=None, required=required,
                         help="Language of the output (default: the bank's first language).")
@@ -78,23 +83,31 @@ def validate(bank_dir: Path | None) -> None:
               show_default=True, help="Output format.")
 @lang_option()
 @click.option("--top", default=10, show_default=True, help="Recommendations shown in the table.")
+@baseline_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
-def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int,
+def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int, baseline: tuple[Path, ...],
           responses: tuple[Path, ...]) -> None:
     """Score one team: RESPONSES are files or folders of .yaml, .yml and .json answers."""
-    from .output import print_table, to_csv, to_json
+    from .followup import compare
+    from .output import print_followup, print_table, to_csv, to_json
     from .score import score as score_team
 
     bank = load_bank(bank_dir)
     language = _language(bank, lang)
     result = score_team(bank, load_responses(list(responses), bank))
+    followup = None
+    if baseline:
+        followup = compare(result, score_team(bank, load_responses(list(baseline), bank, match_by_id=True)))
     if fmt == "json":
-        click.echo(to_json(result))
+        click.echo(to_json(result, followup))
     elif fmt == "csv":
         click.echo(to_csv(result, language), nl=False)
     else:
-        print_table(result, Console(highlight=False, soft_wrap=False), language, top)
+        console = Console(highlight=False, soft_wrap=False)
+        print_table(result, console, language, top)
+        if followup is not None:
+            print_followup(followup, bank, console, language)
 
 
 @main.command()
@@ -128,11 +141,12 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
               help="Audit date, YYYY-MM-DD (default: the latest 'submitted' of the answers).")
 @click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
               help="Action plan (plan.yaml): costed actions shown with their payback in the roadmap.")
+@baseline_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
            brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
-           responses: tuple[Path, ...]) -> None:
+           baseline: tuple[Path, ...], responses: tuple[Path, ...]) -> None:
     """Write the scored audit report (PDF/A with the answers, scores and bank attached)."""
     from .report import build_report
 
@@ -140,7 +154,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
     written = build_report(list(responses), output=output, bank_dir=bank_dir, lang=lang, brand_file=brand,
                            templates=templates, date=date.date() if date else None, html=html,
-                           plan_file=plan)
+                           plan_file=plan, baseline=list(baseline))
     for warning in written.warnings:
         click.echo(f"warning: {warning}", err=True)
     if written.pdf is not None:

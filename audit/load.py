@@ -343,6 +343,7 @@ class Team:
     organisation: str | None
     respondents: list[Response]
     warnings: list[str] = field(default_factory=list)
+    dropped: list[Problem] = field(default_factory=list)  # answers set aside when matching by id
 
 
 def response_files(paths: list[Path], allow_empty: bool = False) -> tuple[list[Path], list[Problem]]:
@@ -417,7 +418,10 @@ def answer_value(q: Question, value: Any) -> tuple[AnswerValue, str | None]:
     return (value if isinstance(value, str) else str(value)), None
 
 
-def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list[Problem]) -> Response:
+def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list[Problem],
+           dropped: list[Problem] | None = None) -> Response:
+    """One respondent; with ``dropped``, answers that do not fit the bank are set aside there."""
+    misfits = problems if dropped is None else dropped
     questions = {q.id: q for _, _, q in bank.questions()}
     profile_qs = {p.id: p for p in bank.profile}
     departments = [d.key for d in bank.departments]
@@ -431,33 +435,38 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
     profile: dict[str, str] = {}
     for pid, key in entry.profile.items():
         if pid not in profile_qs:
-            problems.append(doc.problem(loc + ("profile", pid), f"unknown profile question '{pid}'; "
+            misfits.append(doc.problem(loc + ("profile", pid), f"unknown profile question '{pid}'; "
                                         + (suggest(pid, list(profile_qs)) if profile_qs
                                            else "this bank has no profile")))
         elif key is not None:
             known = [o.key for o in profile_qs[pid].options]
             if key not in known:
-                problems.append(doc.problem(loc + ("profile", pid), f"'{key}' is not an option of "
+                misfits.append(doc.problem(loc + ("profile", pid), f"'{key}' is not an option of "
                                             f"profile question '{pid}'; expected one of: {', '.join(known)}"))
             else:
                 profile[pid] = key
     answers: dict[str, AnswerValue] = {}
     for qid, value in entry.answers.items():
         if qid not in questions:
-            problems.append(doc.problem(loc + ("answers", qid),
-                                        f"unknown question '{qid}'; {suggest(qid, list(questions))}"))
+            misfits.append(doc.problem(loc + ("answers", qid),
+                                       f"unknown question '{qid}'; {suggest(qid, list(questions))}"
+                                       if dropped is None else
+                                       f"question '{qid}' is not in this version of the bank; not compared"))
             continue
         if value is None:
             continue
         normal, problem = answer_value(questions[qid], value)
         if problem:
-            problems.append(doc.problem(loc + ("answers", qid), problem))
+            misfits.append(doc.problem(loc + ("answers", qid),
+                                       problem if dropped is None else f"{problem}; not compared"))
         else:
             answers[qid] = normal
     comments: dict[str, str] = {}
     for qid, text in entry.comments.items():
+        if qid not in questions and dropped is not None:
+            continue  # a comment on a retired question goes with its answer
         if qid not in questions:
-            problems.append(doc.problem(loc + ("comments", qid),
+            misfits.append(doc.problem(loc + ("comments", qid),
                                         f"comment on unknown question '{qid}'; "
                                         f"{suggest(qid, list(questions))}"))
         elif text:
@@ -466,15 +475,21 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
                     profile, answers, comments)
 
 
-def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = False) -> Team:
+def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = False,
+                   match_by_id: bool = False) -> Team:
     """Load every respondent of ``paths`` (files or folders) as one team.
 
     ``allow_empty``: folders without answers give a team of nobody instead of an error (a
-    project whose teams have not answered yet still gets its report).
+    project whose teams have not answered yet still gets its report). ``match_by_id``: for
+    answers given to another version of the bank (a baseline audit), answers, comments and
+    profile answers that no longer fit the bank (unknown question, removed option, value out
+    of range) are set aside in ``Team.dropped`` rather than refused; every other problem is
+    still an error.
     """
     files, problems = response_files([Path(p) for p in paths], allow_empty)
     respondents: list[Response] = []
     warnings: list[str] = []
+    dropped: list[Problem] = []
     organisation: str | None = None
     version: str | None = None
     first = True
@@ -502,10 +517,10 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
             warnings.append(f"{path}: organisation '{data.organisation}' differs from "
                             f"'{organisation}'; the first is used")
         for loc, entry in entries:
-            respondents.append(_entry(bank, doc, loc, entry, problems))
+            respondents.append(_entry(bank, doc, loc, entry, problems, dropped if match_by_id else None))
     if not problems and not respondents and not allow_empty:
         problems.append(Problem(str(paths[0]) if paths else ".", 1,
                                 "no respondents found; expected at least one response file"))
     if problems:
         raise InputError(problems)
-    return Team(bank.id, version, organisation, respondents, warnings)
+    return Team(bank.id, version, organisation, respondents, warnings, sorted(set(dropped)))

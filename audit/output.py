@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .followup import Change, Followup
 from .model import Bank
 from .score import Node, Result
 
@@ -27,8 +28,12 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def to_json(result: Result) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+def to_json(result: Result, followup: Followup | None = None) -> str:
+    """SPEC §5; with a follow-up, the same document plus a ``baseline`` member."""
+    data = result.to_json()
+    if followup is not None:
+        data["baseline"] = followup.to_json()
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def to_csv(result: Result, lang: str | None = None) -> str:
@@ -132,6 +137,36 @@ def print_table(result: Result, console: Console, lang: str | None = None, top: 
         console.print(recs)
     for warning in result.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def print_followup(followup: Followup, bank: Bank, console: Console, lang: str | None = None) -> None:
+    """Scores against the baseline: before, now, change, and progress to target (OWASP SAMM)."""
+    lang = lang or bank.languages[0]
+    titles = _titles(bank, lang)
+    console.print(Text(f"Since the baseline ({followup.respondents} respondent(s), bank version "
+                       f"{followup.bank_version or '?'})", style="bold"))
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("")
+    for name in ("baseline", "now", "change", "target", "progress"):
+        table.add_column(name, justify="right")
+
+    def add(label: Text, c: Change) -> None:
+        change = "—" if c.change is None else f"{c.change:+.1f}"
+        progress = "—" if c.progress is None else f"{100 * c.progress:.0f} %"
+        table.add_row(label, fmt(c.baseline), fmt(c.current), change, f"{c.target:g}", progress)
+
+    add(Text("Overall", style="bold"), followup.overall)
+    for area in bank.areas:
+        if area.id in followup.areas:
+            add(Text(titles[area.id], style="bold"), followup.areas[area.id])
+        for section in area.sections:
+            if section.id in followup.sections:
+                add(Text("  " + titles[section.id]), followup.sections[section.id])
+    console.print(table)
+    if followup.not_compared:
+        console.print(Text(f"not in the baseline: {', '.join(followup.not_compared)}"))
+    for problem in followup.dropped:
+        console.print(Text(f"baseline answer set aside: {problem}", style="yellow"))
 
 
 def _div(node: Node) -> Text:

@@ -26,6 +26,7 @@ from .brand import Brand, load_brand
 from .charts import Palette, meter
 from .errors import InputError, Problem
 from .files import write_atomic
+from .followup import compare
 from .formats import figure, long_date, money, number, parse_timestamp, percent
 from .load import Response, default_bank_dir, load_bank, load_responses
 from .model import Bank
@@ -236,12 +237,13 @@ def _attachments(result: Result, bank_dir: Path) -> list[tuple[str, bytes, str, 
 def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path | None = None,
                  lang: str | None = None, brand_file: Path | None = None, templates: Path | None = None,
                  date: dt.date | None = None, html: Path | None = None, allow_empty: bool = False,
-                 plan_file: Path | None = None) -> Written:
+                 plan_file: Path | None = None, baseline: list[Path] | None = None) -> Written:
     """Check every input, render the report, and write the PDF (and/or HTML) atomically.
 
     ``allow_empty``: folders without answers give the report of a team of nobody (the
     questionnaire, nothing scored) instead of an input error. ``plan_file``: the action plan
-    (``plan.yaml``) shown with its payback in the roadmap.
+    (``plan.yaml``) shown with its payback in the roadmap. ``baseline``: the previous audit's
+    answers, matched by question id, for a part on the progress since then.
     """
     bank_dir = Path(bank_dir) if bank_dir is not None else default_bank_dir()
     bank = load_bank(bank_dir)
@@ -255,11 +257,14 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
                                                          "templates")])
         roots.insert(0, Path(templates).resolve())
     plan_input = load_plan(plan_file, bank) if plan_file is not None else None
+    earlier = load_responses(list(baseline), bank, match_by_id=True) if baseline else None
     day, stamp = audit_date(team.respondents, date)
     messages = load_messages(roots)
     words = Words(language, messages)
     result = score(bank, team)
     plan = plan_of(plan_input, result) if plan_input is not None else None
+    followup = compare(result, score(bank, earlier)) if earlier is not None else None
+    baseline_day = audit_date(earlier.respondents, None)[0] if earlier is not None else None
 
     written_pdf = written_html = None
     pages = 0
@@ -268,7 +273,8 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
     if output is not None:
         logo = file_url(brand.logo) if brand.logo else ""
         view = report_context(result, language, messages, brand=brand, date=day, stamp=stamp, mode="pdf",
-                              logo=logo, plan=plan)
+                              logo=logo, plan=plan, followup=followup,
+                              baseline_date=baseline_day)
         document = render_html(view, roots, words, brand)
         fetcher = locked_fetcher(roots, [brand.folder] if brand.folder else [])
         pdf_bytes, pages, rendering = render_pdf(document, file_url(roots[0]) + "/", fetcher,
@@ -277,7 +283,8 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
     if html is not None:
         logo = _data_url(brand.logo) if brand.logo else ""
         view = report_context(result, language, messages, brand=brand, date=day, stamp=stamp, mode="html",
-                              logo=logo, plan=plan)
+                              logo=logo, plan=plan, followup=followup,
+                              baseline_date=baseline_day)
         html_bytes = render_html(view, roots, words, brand).encode("utf-8")
     if output is not None and pdf_bytes is not None:
         write_atomic(output, pdf_bytes)

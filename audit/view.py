@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from . import __version__
 from .brand import Brand
-from .charts import Bar, Palette, bars, luminance, mix, radar
+from .charts import Bar, Pair, Palette, bars, luminance, mix, paired_bars, radar
+from .followup import Change, Followup
 from .formats import figure, number, parse_timestamp
 from .load import NA
 from .model import Area, Bank, Question, Section
@@ -251,6 +252,29 @@ class PlanView:
 
 
 @dataclass
+class ChangeRow:
+    number: str
+    title: str
+    is_area: bool
+    change: Change
+
+
+@dataclass
+class FollowupView:
+    """This audit against the previous one."""
+
+    date: dt.date | None
+    respondents: int
+    bank_version: str | None
+    overall: Change
+    percent_to_target: tuple[float | None, float | None]
+    rows: list[ChangeRow]
+    charts: list[tuple[str, Markup]]  # (title, before/after chart): the areas, then each area's sections
+    dropped: list[str]
+    not_compared: list[str]
+
+
+@dataclass
 class Report:
     """Everything the templates print."""
 
@@ -289,6 +313,7 @@ class Report:
     warnings: list[str]
     levels: list[LevelView]
     plan: PlanView | None = None
+    followup: FollowupView | None = None
     version: str = __version__
 
 
@@ -424,7 +449,8 @@ def palette_of(brand: Brand) -> Palette:
 
 def report_context(result: Result, lang: str, messages: dict[str, dict[str, str]], *, brand: Brand | None = None,
                    date: dt.date | None = None, stamp: str | None = None, mode: str = "pdf",
-                   logo: str = "", plan: Plan | None = None) -> Report:
+                   logo: str = "", plan: Plan | None = None, followup: Followup | None = None,
+                   baseline_date: dt.date | None = None) -> Report:
     """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any)."""
     brand = brand or Brand()
     bank = result.bank
@@ -464,7 +490,41 @@ def report_context(result: Result, lang: str, messages: dict[str, dict[str, str]
         heat_departments=heat_departments, answer_tables=_answer_tables(result, areas, people, located, words),
         warnings=list(result.warnings),
         levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
-        plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None)
+        plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None,
+        followup=_followup_view(followup, baseline_date, areas, bank, palette_of(brand), words)
+        if followup is not None else None)
+
+
+def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], bank: Bank, palette: Palette,
+                   words: Words) -> FollowupView:
+    fmt: Callable[[float | None], str] = words.num
+    rows: list[ChangeRow] = []
+    area_pairs = [Pair(words("overall_score"), f.overall.baseline, f.overall.current, f.overall.target)]
+    charts: list[tuple[str, Markup]] = []
+    section_charts = []
+    for av in areas:
+        change = f.areas.get(av.id)
+        if change is None:
+            continue
+        rows.append(ChangeRow(str(av.number), av.title, True, change))
+        area_pairs.append(Pair(av.title, change.baseline, change.current, change.target))
+        pairs = []
+        for sv in av.sections:
+            if sv.id in f.sections:
+                rows.append(ChangeRow(sv.number, sv.title, False, f.sections[sv.id]))
+                c = f.sections[sv.id]
+                pairs.append(Pair(sv.title, c.baseline, c.current, c.target))
+        if pairs:
+            section_charts.append((f"{av.number}. {av.title}", paired_bars(
+                pairs, palette, fmt, words("chart_followup"), words("baseline"), words("current"), words("target"),
+                key=av.id)))
+    charts.append((words("followup_areas"), paired_bars(area_pairs, palette, fmt, words("chart_followup"),
+                                                        words("baseline"), words("current"), words("target"),
+                                                        key="areas")))
+    texts = {q.id: words.bank(q.text) for _, _, q in bank.questions()}
+    return FollowupView(date, f.respondents, f.bank_version, f.overall, f.percent_to_target, rows,
+                        charts + section_charts, [str(p) for p in f.dropped],
+                        [f"{qid}: {texts.get(qid, qid)}" for qid in f.not_compared])
 
 
 def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[str, str]) -> PlanView:
