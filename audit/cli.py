@@ -128,8 +128,9 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @main.command()
 @bank_option
 @lang_option()
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="PDF file to write (written whole or not at all).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="PDF file to write (written whole or not at all); with --batch, a folder for "
+                   "every client's PDF.")
 @click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also (or only) write the report as a standalone HTML page.")
 @click.option("--brand", "brand", type=click.Path(path_type=Path), default=None,
@@ -142,14 +143,36 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
               help="Action plan (plan.yaml): costed actions shown with their payback in the roadmap.")
 @baseline_option
-@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--batch", "batch", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Report every client folder under this folder (or this one client folder), in "
+                   "parallel; each client's answers/, bank/, brand.yaml, plan.yaml and baseline/ are used.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="With --batch: reports written at once (default: one per core).")
+@click.argument("responses", nargs=-1, type=click.Path(path_type=Path))
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
            brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
-           baseline: tuple[Path, ...], responses: tuple[Path, ...]) -> None:
-    """Write the scored audit report (PDF/A with the answers, scores and bank attached)."""
+           baseline: tuple[Path, ...], batch: Path | None, jobs: int | None, responses: tuple[Path, ...]) -> None:
+    """Write the scored audit report (PDF/A with the answers, scores and bank attached).
+
+    RESPONSES are files or folders of answers; or --batch CLIENTS_DIR reports every client.
+    """
     from .report import build_report
 
+    if batch is not None:
+        given = [name for name, value in (("RESPONSES", responses), ("--bank", bank_dir), ("--brand", brand),
+                                          ("--html", html), ("--templates", templates), ("--plan", plan),
+                                          ("--baseline", baseline)) if value]
+        if given:
+            raise click.UsageError(f"--batch takes each client's inputs from its folder; drop {', '.join(given)}")
+        _report_batch(batch, output, lang, date.date() if date else None, jobs)
+        return
+    if not responses:
+        raise click.UsageError("expected RESPONSES (files or folders of answers), or --batch CLIENTS_DIR")
+    if jobs is not None:
+        raise click.UsageError("--jobs goes with --batch")
+    if output is not None and output.is_dir():
+        raise click.UsageError(f"{output} is a folder; expected -o OUT.pdf")
     if output is None and html is None:
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
     written = build_report(list(responses), output=output, bank_dir=bank_dir, lang=lang, brand_file=brand,
@@ -161,6 +184,49 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         click.echo(f"wrote {written.pdf} ({written.pages} pages)")
     if written.html is not None:
         click.echo(f"wrote {written.html}")
+
+
+def _report_batch(clients: Path, out_dir: Path | None, lang: str | None, date: Any, jobs: int | None) -> None:
+    """Every client's report, with a progress bar on stderr and a summary table at the end."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import Outcome, run_batch, summary_table
+    from .project import find_projects
+
+    projects = find_projects(clients)
+    err = Console(stderr=True, highlight=False)
+    if err.is_terminal:
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err)
+        task = progress.add_task("reports", total=len(projects))
+        progress.start()
+
+        def done(outcome: Outcome) -> None:
+            progress.update(task, advance=1, description=outcome.client)
+    else:
+        progress = None
+        count = [0]
+
+        def done(outcome: Outcome) -> None:
+            count[0] += 1
+            state = "ok" if outcome.ok else ("bad input" if outcome.problems else "failed")
+            err.print(f"[{count[0]}/{len(projects)}] {outcome.client}: {state}", markup=False)
+
+    try:
+        outcomes = run_batch(projects, out_dir=out_dir, lang=lang, date=date, jobs=jobs, done=done)
+    finally:
+        if progress is not None:
+            progress.stop()
+    Console(highlight=False, soft_wrap=False).print(summary_table(outcomes))
+    for outcome in outcomes:
+        for line in outcome.problems:
+            click.echo(f"{outcome.client}: {line}", err=True)
+        if outcome.failure:
+            click.echo(f"{outcome.client}: internal failure\n{outcome.failure}", err=True)
+    if any(o.failure for o in outcomes):
+        sys.exit(1)
+    if any(o.problems for o in outcomes):
+        sys.exit(2)
 
 
 @main.command()

@@ -217,6 +217,9 @@ class Written:
     html: Path | None
     pages: int
     warnings: list[str]
+    respondents: int = 0
+    score: float | None = None
+    level: str | None = None
 
 
 def _attachments(result: Result, bank_dir: Path) -> list[tuple[str, bytes, str, str]]:
@@ -292,7 +295,8 @@ def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path |
     if html is not None and html_bytes is not None:
         write_atomic(html, html_bytes)
         written_html = html
-    return Written(written_pdf, written_html, pages, warnings)
+    return Written(written_pdf, written_html, pages, warnings, len(team.respondents), result.overall.score,
+                   result.overall.level)
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

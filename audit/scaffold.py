@@ -173,7 +173,7 @@ def init_project(target: Path, client: str, *, bank_dir: Path | None = None, cop
         baseline_files, missing = response_files(list(baseline))
         problems += missing
         if not missing:
-            load_responses(list(baseline), bank)  # refuse bad answers before writing anything
+            load_responses(list(baseline), bank, match_by_id=True)  # refuse bad answers before writing anything
     if problems:
         raise InputError(problems)
 

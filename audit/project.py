@@ -1,0 +1,86 @@
+"""A client's audit project: the folder ``loyalty-audit init`` scaffolds, found by its layout.
+
+```
+CLIENT/
+  answers/     the team's response files (required; may still be empty)
+  bank/        a customised bank (optional; default: the packaged bank)
+  brand.yaml   the consultancy's brand (optional)
+  plan.yaml    the action plan (optional)
+  baseline/    the previous audit's answers (optional)
+```
+
+There is no project file to keep in step: what is there is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .load import RESPONSE_SUFFIXES
+from .report import Written, build_report
+
+REPORT_NAME = "report.pdf"
+
+
+@dataclass(frozen=True)
+class Project:
+    """One client's folder and the inputs found in it."""
+
+    name: str
+    root: Path
+    answers: Path
+    bank: Path | None = None
+    brand: Path | None = None
+    plan: Path | None = None
+    baseline: Path | None = None
+
+
+def _has_responses(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() and p.suffix.lower() in RESPONSE_SUFFIXES for p in folder.iterdir())
+
+
+def find_project(folder: Path) -> Project | None:
+    """The project in ``folder``, or None when it has no ``answers/`` folder."""
+    folder = Path(folder)
+    if not (folder / "answers").is_dir():
+        return None
+
+    def optional(path: Path, is_dir: bool = False) -> Path | None:
+        return path if (path.is_dir() if is_dir else path.is_file()) else None
+
+    return Project(folder.resolve().name, folder, folder / "answers",
+                   bank=optional(folder / "bank", True) if (folder / "bank" / "bank.yaml").is_file() else None,
+                   brand=optional(folder / "brand.yaml"), plan=optional(folder / "plan.yaml"),
+                   baseline=folder / "baseline" if _has_responses(folder / "baseline") else None)
+
+
+def find_projects(folder: Path) -> list[Project]:
+    """``folder`` itself if it is a project, else every project folder directly in it, by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(str(folder), 1, "no such folder; expected a folder of client folders")])
+    itself = find_project(folder)
+    if itself is not None:
+        return [itself]
+    found = [p for p in (find_project(sub) for sub in sorted(folder.iterdir()) if sub.is_dir()) if p is not None]
+    if not found:
+        raise InputError([Problem(str(folder), 1, "no client folders here; expected folders with an answers/ "
+                                                  "folder, as 'loyalty-audit init' makes them")])
+    return found
+
+
+def report_path(project: Project, out_dir: Path | None) -> Path:
+    """Where the project's report goes: ``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``."""
+    return out_dir / f"{project.name}.pdf" if out_dir is not None else project.root / REPORT_NAME
+
+
+def report_project(project: Project, output: Path, *, lang: str | None = None,
+                   date: dt.date | None = None) -> Written:
+    """Write the project's report with everything its folder holds."""
+    return build_report([project.answers], output=output, bank_dir=project.bank, lang=lang,
+                        brand_file=project.brand, date=date,
+                        allow_empty=True, plan_file=project.plan,
+                        baseline=[project.baseline] if project.baseline else None)
