@@ -60,8 +60,20 @@ def report_one(project: Project, out_dir: Path | None, lang: str | None, date: d
         outcome.problems = [str(p) for p in exc.problems]
     except Exception:  # a bug in one client's report is that client's failure, not the batch's
         outcome.failure = traceback.format_exc()
-    outcome.peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    outcome.peak_kib = peak_kib()
     return outcome
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory in KiB (VmHWM: ru_maxrss would carry the parent's
+    peak over through fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_batch(projects: list[Project], *, out_dir: Path | None = None, lang: str | None = None,
