@@ -186,6 +186,29 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         click.echo(f"wrote {written.html}")
 
 
+@main.command()
+@bank_option
+@lang_option()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="audit.xlsx (one sheet per table) or audit.csv (the tables one under the other).")
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reports_input_errors
+def export(bank_dir: Path | None, lang: str | None, output: Path, responses: tuple[Path, ...]) -> None:
+    """Write scores, every answer with respondent and department, and recommendations as a spreadsheet."""
+    from .export import SUFFIXES
+    from .export import export as export_result
+    from .score import score as score_team
+
+    suffix = output.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise click.BadParameter(f"'{output.name}' is neither .xlsx nor .csv", param_hint="-o")
+    bank = load_bank(bank_dir)
+    language = _language(bank, lang)
+    result = score_team(bank, load_responses(list(responses), bank))
+    write_atomic(output, export_result(result, language, suffix))
+    click.echo(f"wrote {output} ({len(result.team.respondents)} respondents)")
+
+
 def _report_batch(clients: Path, out_dir: Path | None, lang: str | None, date: Any, jobs: int | None) -> None:
     """Every client's report, with a progress bar on stderr and a summary table at the end."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
