@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, Problem
 from .files import write_atomic
 from .load import default_bank_dir, load_bank, load_responses
 from .model import Bank
@@ -207,6 +207,44 @@ def export(bank_dir: Path | None, lang: str | None, output: Path, responses: tup
     result = score_team(bank, load_responses(list(responses), bank))
     write_atomic(output, export_result(result, language, suffix))
     click.echo(f"wrote {output} ({len(result.team.respondents)} respondents)")
+
+
+@main.command()
+@bank_option
+@lang_option()
+@click.option("--profile", "profile", multiple=True, metavar="KEY=VALUE",
+              help="The company's profile (repeatable), e.g. channel=online: only what applies is asked.")
+@click.option("--organisation", default=None, help="The client's name, filled in on the form.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The fillable PDF to write.")
+@reports_input_errors
+def form(bank_dir: Path | None, lang: str | None, profile: tuple[str, ...], organisation: str | None,
+         output: Path) -> None:
+    """Write the questionnaire as a fillable PDF form, for respondents who will not use the website."""
+    from .form import check_profile, render_form
+
+    bank = load_bank(bank_dir)
+    pdf, pages = render_form(bank, _language(bank, lang), check_profile(bank, list(profile)), organisation)
+    write_atomic(output, pdf)
+    click.echo(f"wrote {output} ({pages} pages)")
+
+
+@main.command("import-form")
+@bank_option
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The response file to write (.json, as the website exports it).")
+@reports_input_errors
+def import_form(bank_dir: Path | None, pdf: Path, output: Path) -> None:
+    """Read a filled PDF questionnaire back into a response file."""
+    from .form import read_form, response_json
+
+    bank = load_bank(bank_dir)
+    if not pdf.is_file():
+        raise InputError([Problem(str(pdf), 1, "no such file; expected a filled questionnaire PDF")])
+    document = read_form(pdf, bank)
+    write_atomic(output, response_json(document))
+    click.echo(f"wrote {output} ({len(document['answers'])} answers)")
 
 
 def _report_batch(clients: Path, out_dir: Path | None, lang: str | None, date: Any, jobs: int | None) -> None:
