@@ -136,8 +136,8 @@ def render_form(bank: Bank, lang: str, profile: dict[str, str], organisation: st
     fetcher = locked_fetcher([root])
     with _weasyprint_errors(root), weasyprint_warnings():
         document = HTML(string=html, base_url=file_url(root) + "/", url_fetcher=fetcher).render(
-            font_config=FontConfiguration())
-        raw = document.write_pdf(pdf_forms=True)
+            font_config=FontConfiguration(), pdf_forms=True)
+        raw = document.write_pdf()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
     for page in writer.pages:
         for ref in page.get("/Annots", []):
