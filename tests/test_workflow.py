@@ -1,0 +1,85 @@
+"""From ``init`` to a costed follow-up report, as the README tells a consultant to go."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from audit.load import load_bank
+
+from .conftest import ROOT, write_yaml
+from .reporting import flat, pdftotext
+from .test_form import fill
+
+sys.path.insert(0, str(ROOT / "tests" / "vectors"))
+from random_answers import random_file
+
+DEMO = ROOT / "examples" / "demo"
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    run = subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
+                         cwd=cwd)
+    return run
+
+
+def ok(*args: str, cwd: Path | None = None) -> str:
+    run = cli(*args, cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_demo_client_from_init_to_costed_follow_up(tmp_path: Path) -> None:
+    alba = tmp_path / "alba"
+    ok("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
+       "--baseline", str(ROOT / "examples" / "demo-2025"))
+    for path in sorted(DEMO.glob("*.yaml"))[:4]:
+        shutil.copy(path, alba / "answers")
+    shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
+    # the fifth person will not use the website: a PDF form, filled and read back into answers/
+    ok("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
+    fill(alba / "questionnaire.pdf", alba / "filled.pdf", {"respondent.name": "Andrés Molina",
+                                                          "respondent.department": "operations",
+                                                          "organisation": "Muebles Alba S.L.",
+                                                          "answer.bo-delivery-days": "12",
+                                                          "answer.bo-delivery-tracking": "1"})
+    ok("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
+    scores = json.loads(ok("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba))
+    assert scores["respondents"] == 5 and scores["baseline"]["respondents"] == 5
+    assert scores["baseline"]["overall"]["change"] == scores["overall"]["score"] - \
+        scores["baseline"]["overall"]["baseline"]
+    ok("export", "answers", "-o", "audit.xlsx", cwd=alba)
+    sheet = load_workbook(alba / "audit.xlsx")["Scores"]
+    assert next(sheet.iter_rows(min_row=2, values_only=True))[3] == scores["overall"]["score"]
+    out = ok("report", "--batch", ".", cwd=alba)
+    assert "alba" in out and f"{scores['overall']['score']:.1f}" in out
+    text = flat(pdftotext(alba / "report.pdf"))
+    assert "Plan de acción y retorno" in text and "No se amortiza" in text
+    assert "Evolución desde la auditoría anterior" in text
+    assert "question 'bo-catalogue-mailing' is not in this version of the bank" in text
+    assert "Norte Consultores" in text
+
+
+def test_generated_clients_in_one_batch(tmp_path: Path) -> None:
+    bank = load_bank(ROOT / "questions")
+    rng = random.Random(7)
+    clients = tmp_path / "clients"
+    for name in ("north", "south"):
+        ok("init", str(clients / name), "--client", name.title())
+        for i in range(3):
+            data = random_file(bank, rng, i, organisation=name.title())
+            data["bank_version"] = bank.version
+            write_yaml(clients / name / "answers" / f"{i}.yaml", data)
+    out = ok("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30")
+    for name in ("north", "south"):
+        expected = json.loads(ok("score", "--format", "json", str(clients / name / "answers")))
+        row = next(line for line in out.splitlines() if line.startswith(f"│ {name} "))
+        score = expected["overall"]["score"]
+        assert ("—" if score is None else f"{score:.1f}") in row
+        assert "30 November 2026" in pdftotext(clients / name / "report.pdf")
