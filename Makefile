@@ -31,13 +31,17 @@ system:
 
 demo: system $(BIN)/.installed
 	$(BIN)/loyalty-audit validate questions
-	$(BIN)/loyalty-audit score --bank questions examples/demo
+	$(BIN)/loyalty-audit score --bank questions --baseline examples/demo-2025 examples/demo
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml \
+	  --baseline examples/demo-2025 --plan examples/demo-plan.yaml \
 	  -o $(OUT)/informe-demo.pdf --html $(OUT)/informe-demo.html examples/demo
 	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml --lang en \
-	  -o $(OUT)/report-demo-en.pdf examples/demo
+	  --baseline examples/demo-2025 --plan examples/demo-plan.yaml -o $(OUT)/report-demo-en.pdf examples/demo
+	$(BIN)/loyalty-audit form --bank questions --organisation "Muebles Alba S.L." -o $(OUT)/cuestionario.pdf
+	$(BIN)/loyalty-audit export --bank questions -o $(OUT)/auditoria-demo.xlsx examples/demo
 	@echo "site: open site/index.html (or serve site/ from any static host); report: $(OUT)/informe-demo.pdf"
+	@echo "also in $(OUT)/: report-demo-en.pdf, cuestionario.pdf (fillable form), auditoria-demo.xlsx"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
