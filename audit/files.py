@@ -21,3 +21,16 @@ def write_atomic(path: Path | str, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def packaged_templates(kind: str, marker: str) -> Path:
+    """The ``templates/<kind>`` folder that ships with the package (holding ``marker``).
+
+    Installed, it is ``audit/templates/<kind>``; in a checkout, ``templates/<kind>`` beside
+    the package.
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates" / kind, package.parent / "templates" / kind):
+        if (candidate / marker).is_file():
+            return candidate
+    return package.parent / "templates" / kind

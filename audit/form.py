@@ -37,6 +37,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .errors import InputError, Problem
+from .files import packaged_templates
 from .load import answer_value
 from .model import Bank, Question
 from .output import text_of
@@ -47,11 +48,8 @@ META_KEY = "/LoyaltyAudit"
 
 
 def default_form_templates() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates" / "form", here.parent / "templates" / "form"):
-        if (candidate / "form.html.j2").is_file():
-            return candidate
-    return here.parent / "templates" / "form"
+    """The form templates that ship with the package."""
+    return packaged_templates("form", "form.html.j2")
 
 
 @dataclass

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from .brand import Brand, load_brand
 from .charts import Palette, meter
 from .errors import InputError, Problem
-from .files import write_atomic
+from .files import packaged_templates, write_atomic
 from .followup import compare
 from .formats import figure, long_date, money, number, parse_timestamp, percent
 from .load import Response, default_bank_dir, load_bank, load_responses
@@ -39,11 +39,7 @@ from .yamlload import load_document
 
 def default_templates_dir() -> Path:
     """The report templates that ship with the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates" / "report", here.parent / "templates" / "report"):
-        if (candidate / "report.html.j2").is_file():
-            return candidate
-    return here.parent / "templates" / "report"
+    return packaged_templates("report", "report.html.j2")
 
 
 # -- inputs -----------------------------------------------------------------------------

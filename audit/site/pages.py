@@ -23,6 +23,7 @@ import yaml
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from ..files import packaged_templates
 from ..model import Bank, Section
 from ..output import text_of
 
@@ -35,12 +36,7 @@ MINUTES_PER_QUESTION = 0.5
 
 def site_templates_dir() -> Path:
     """The site templates that ship with the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates" / "site",
-                      here.parent.parent / "templates" / "site"):
-        if (candidate / "strings.yaml").is_file():
-            return candidate
-    return here.parent.parent / "templates" / "site"
+    return packaged_templates("site", "strings.yaml")
 
 
 def sum_mode() -> str:
