@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Problem
+from .load import Dropped
 from .model import Area, Bank, Section
 from .score import Node, Result
 
@@ -57,7 +57,7 @@ class Followup:
     areas: dict[str, Change]
     sections: dict[str, Change]
     questions: dict[str, Change]
-    dropped: list[Problem]   # earlier answers that no longer fit the bank
+    dropped: list[Dropped]   # earlier answers that no longer fit the bank
     not_compared: list[str]  # questions scored now but not in the baseline
 
     def to_json(self) -> dict[str, Any]:
@@ -71,7 +71,8 @@ class Followup:
             "sections": {k: v.to_json() for k, v in self.sections.items()},
             "questions": {k: {"baseline": v.baseline, "current": v.current, "change": v.change}
                           for k, v in self.questions.items()},
-            "dropped": [{"file": p.path, "line": p.line, "problem": p.message} for p in self.dropped],
+            "dropped": [{"file": d.path, "line": d.line, "question": d.question, "reason": d.kind,
+                         "problem": d.message} for d in self.dropped],
             "not_compared": list(self.not_compared),
         }
 

@@ -343,7 +343,25 @@ class Team:
     organisation: str | None
     respondents: list[Response]
     warnings: list[str] = field(default_factory=list)
-    dropped: list[Problem] = field(default_factory=list)  # answers set aside when matching by id
+    dropped: list[Dropped] = field(default_factory=list)  # answers set aside when matching by id
+
+
+@dataclass(frozen=True, order=True)
+class Dropped:
+    """An earlier answer that no longer fits the bank, set aside when matching by id.
+
+    ``kind``: ``retired`` (the question is not in the bank), ``changed`` (the answer is not
+    valid for the question as it is now), ``profile`` (a profile question or option is gone).
+    """
+
+    path: str
+    line: int
+    question: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 def response_files(paths: list[Path], allow_empty: bool = False) -> tuple[list[Path], list[Problem]]:
@@ -419,12 +437,19 @@ def answer_value(q: Question, value: Any) -> tuple[AnswerValue, str | None]:
 
 
 def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list[Problem],
-           dropped: list[Problem] | None = None) -> Response:
+           dropped: list[Dropped] | None = None) -> Response:
     """One respondent; with ``dropped``, answers that do not fit the bank are set aside there."""
-    misfits = problems if dropped is None else dropped
     questions = {q.id: q for _, _, q in bank.questions()}
     profile_qs = {p.id: p for p in bank.profile}
     departments = [d.key for d in bank.departments]
+
+    def misfit(key: PathKey, question: str, kind: str, refused: str, set_aside: str) -> None:
+        if dropped is None:
+            problems.append(doc.problem(loc + key, refused))
+        else:
+            where = doc.problem(loc + key, set_aside)
+            dropped.append(Dropped(where.path, where.line, question, kind, where.message))
+
     dept = entry.respondent.department
     if dept is not None and departments and dept not in departments:
         problems.append(doc.problem(loc + ("respondent", "department"),
@@ -435,42 +460,39 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
     profile: dict[str, str] = {}
     for pid, key in entry.profile.items():
         if pid not in profile_qs:
-            misfits.append(doc.problem(loc + ("profile", pid), f"unknown profile question '{pid}'; "
-                                        + (suggest(pid, list(profile_qs)) if profile_qs
-                                           else "this bank has no profile")))
+            misfit(("profile", pid), pid, "profile",
+                   f"unknown profile question '{pid}'; "
+                   + (suggest(pid, list(profile_qs)) if profile_qs else "this bank has no profile"),
+                   f"profile question '{pid}' is not in this version of the bank; not compared")
         elif key is not None:
             known = [o.key for o in profile_qs[pid].options]
             if key not in known:
-                misfits.append(doc.problem(loc + ("profile", pid), f"'{key}' is not an option of "
-                                            f"profile question '{pid}'; expected one of: {', '.join(known)}"))
+                wrong = f"'{key}' is not an option of profile question '{pid}'; expected one of: {', '.join(known)}"
+                misfit(("profile", pid), pid, "profile", wrong, f"{wrong}; not compared")
             else:
                 profile[pid] = key
     answers: dict[str, AnswerValue] = {}
     for qid, value in entry.answers.items():
         if qid not in questions:
-            misfits.append(doc.problem(loc + ("answers", qid),
-                                       f"unknown question '{qid}'; {suggest(qid, list(questions))}"
-                                       if dropped is None else
-                                       f"question '{qid}' is not in this version of the bank; not compared"))
+            misfit(("answers", qid), qid, "retired", f"unknown question '{qid}'; {suggest(qid, list(questions))}",
+                   f"question '{qid}' is not in this version of the bank; not compared")
             continue
         if value is None:
             continue
         normal, problem = answer_value(questions[qid], value)
         if problem:
-            misfits.append(doc.problem(loc + ("answers", qid),
-                                       problem if dropped is None else f"{problem}; not compared"))
+            misfit(("answers", qid), qid, "changed", problem, f"{problem}; not compared")
         else:
             answers[qid] = normal
     comments: dict[str, str] = {}
     for qid, text in entry.comments.items():
-        if qid not in questions and dropped is not None:
-            continue  # a comment on a retired question goes with its answer
-        if qid not in questions:
-            misfits.append(doc.problem(loc + ("comments", qid),
-                                        f"comment on unknown question '{qid}'; "
-                                        f"{suggest(qid, list(questions))}"))
-        elif text:
-            comments[qid] = text
+        if qid in questions:
+            if text:
+                comments[qid] = text
+        elif qid not in entry.answers or dropped is None:  # else it goes with its answer, set aside above
+            misfit(("comments", qid), qid, "retired",
+                   f"comment on unknown question '{qid}'; {suggest(qid, list(questions))}",
+                   f"comment on question '{qid}', which is not in this version of the bank; not compared")
     return Response(doc.path, entry.respondent.name, dept, entry.language, entry.submitted,
                     profile, answers, comments)
 
@@ -489,7 +511,7 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
     files, problems = response_files([Path(p) for p in paths], allow_empty)
     respondents: list[Response] = []
     warnings: list[str] = []
-    dropped: list[Problem] = []
+    dropped: list[Dropped] = []
     organisation: str | None = None
     version: str | None = None
     first = True

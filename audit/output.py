@@ -165,8 +165,8 @@ def print_followup(followup: Followup, bank: Bank, console: Console, lang: str |
     console.print(table)
     if followup.not_compared:
         console.print(Text(f"not in the baseline: {', '.join(followup.not_compared)}"))
-    for problem in followup.dropped:
-        console.print(Text(f"baseline answer set aside: {problem}", style="yellow"))
+    for dropped in followup.dropped:
+        console.print(Text(f"baseline answer set aside: {dropped}", style="yellow"))
 
 
 def _div(node: Node) -> Text:

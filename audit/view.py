@@ -260,6 +260,15 @@ class ChangeRow:
 
 
 @dataclass
+class DroppedRow:
+    """Earlier answers to one question set aside for one reason, with where they were."""
+
+    question: str
+    reason: str
+    places: list[str]  # file:line
+
+
+@dataclass
 class FollowupView:
     """This audit against the previous one."""
 
@@ -270,7 +279,7 @@ class FollowupView:
     percent_to_target: tuple[float | None, float | None]
     rows: list[ChangeRow]
     charts: list[tuple[str, Markup]]  # (title, before/after chart): the areas, then each area's sections
-    dropped: list[str]
+    dropped: list[DroppedRow]
     not_compared: list[str]
 
 
@@ -523,8 +532,16 @@ def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], ban
                                                         key="areas")))
     texts = {q.id: words.bank(q.text) for _, _, q in bank.questions()}
     return FollowupView(date, f.respondents, f.bank_version, f.overall, f.percent_to_target, rows,
-                        charts + section_charts, [str(p) for p in f.dropped],
+                        charts + section_charts, _dropped_rows(f, words),
                         [f"{qid}: {texts.get(qid, qid)}" for qid in f.not_compared])
+
+
+def _dropped_rows(f: Followup, words: Words) -> list[DroppedRow]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for d in f.dropped:
+        groups.setdefault((d.question, d.kind), []).append(f"{d.path}:{d.line}")
+    return [DroppedRow(question, words(f"dropped_{kind}"), places)
+            for (question, kind), places in sorted(groups.items())]
 
 
 def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[str, str]) -> PlanView:

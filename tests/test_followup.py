@@ -31,7 +31,9 @@ def audits(tmp_path: Path) -> tuple[Path, Path]:
     shop = {"channel": "shop"}  # section s2 does not apply to a shop
     before = answers(tmp_path / "2025.yaml",
                      respondent({"q1": 0, "q2": "x", "q5": 0, "q7": 1, "q-retired": 2}, profile=shop),
-                     respondent({"q1": 1, "q2": "gone", "q5": 1}, profile=shop), version="0")
+                     respondent({"q1": 1, "q2": "gone", "q5": 1}, profile={**shop, "size": "big"},
+                                comments={"q-old": "a comment on a question that has no answer"}),
+                     version="0")
     now = answers(tmp_path / "2026.yaml", respondent({"q1": 2, "q2": "y", "q5": 2, "q7": 1}, profile=shop))
     return before, now
 
@@ -63,9 +65,15 @@ def test_change_and_progress_worked_by_hand(audits: tuple[Path, Path]) -> None:
     assert overall["percent_to_target"]["current"] == data["overall"]["percent_to_target"]
     assert b["questions"]["q1"] == {"baseline": 25.0, "current": 100.0, "change": 75.0}
     # what no longer fits is listed, never silently dropped
-    assert [(Path(d["file"]).name, d["line"], d["problem"]) for d in b["dropped"]] == [
-        ("2025.yaml", 11, "question 'q-retired' is not in this version of the bank; not compared"),
-        ("2025.yaml", 17, "'gone' is not an option of question 'q2'; expected one of: x, y or na; not compared")]
+    assert [(Path(d["file"]).name, d["line"], d["question"], d["reason"], d["problem"]) for d in b["dropped"]] == [
+        ("2025.yaml", 11, "q-retired", "retired",
+         "question 'q-retired' is not in this version of the bank; not compared"),
+        ("2025.yaml", 17, "q2", "changed",
+         "'gone' is not an option of question 'q2'; expected one of: x, y or na; not compared"),
+        ("2025.yaml", 21, "size", "profile",
+         "profile question 'size' is not in this version of the bank; not compared"),
+        ("2025.yaml", 23, "q-old", "retired",
+         "comment on question 'q-old', which is not in this version of the bank; not compared")]
     assert b["not_compared"] == []
 
 
@@ -118,4 +126,12 @@ def test_report_shows_the_progress_part(audits: tuple[Path, Path], tmp_path: Pat
     row = f"1.1 Section 1 {s1['baseline']:.1f} {s1['current']:.1f} +{s1['change']:.1f} 75 {100 * s1['progress']:.0f}%"
     assert row == "1.1 Section 1 23.3 93.3 +70.0 75 135%"
     assert row in table
-    assert "question 'q-retired' is not in this version of the bank" in text
+    # what was set aside, one row per question and reason, in the report's language
+    # (the first words of each reason: the rest may wrap in its column)
+    for row in ("q-old The question is no", "q-retired The question is no", "q2 The answer is not",
+                "size The profile question or"):
+        assert any(line.startswith(row) for line in table), row
+    for reason in ("The question is no longer in the bank", "The answer is not valid for the question as it is now",
+                   "The profile question or option is no longer in the bank"):
+        assert reason in text
+    assert "4 answers of the previous audit no longer fit the current bank" in text

@@ -62,7 +62,7 @@ def test_demo_client_from_init_to_costed_follow_up(tmp_path: Path) -> None:
     text = flat(pdftotext(alba / "report.pdf"))
     assert "Plan de acción y retorno" in text and "No se amortiza" in text
     assert "Evolución desde la auditoría anterior" in text
-    assert "question 'bo-catalogue-mailing' is not in this version of the bank" in text
+    assert "bo-catalogue-mailing La pregunta ya no está en el banco" in text
     assert "Norte Consultores" in text
 
 
