@@ -7,9 +7,12 @@ CLIENT/
   brand.yaml   the consultancy's brand (optional)
   plan.yaml    the action plan (optional)
   baseline/    the previous audit's answers (optional)
+  mkdocs.yml   the questionnaire site; its loyalty-audit ``organisation`` names the client
 ```
 
-There is no project file to keep in step: what is there is used.
+There is no project file to keep in step: what is there is used. The client's name in
+``mkdocs.yml`` goes on the report while no answer names the organisation (a report of a
+project nobody has answered yet).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .errors import InputError, Problem
 from .load import RESPONSE_SUFFIXES
@@ -36,6 +42,29 @@ class Project:
     brand: Path | None = None
     plan: Path | None = None
     baseline: Path | None = None
+    client: str | None = None
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml files whose other plugins use tags (``!!python/name``, ``!ENV``)."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def client_name(mkdocs_yml: Path) -> str | None:
+    """The ``organisation`` option of the loyalty-audit plugin in ``mkdocs_yml``, if any."""
+    try:
+        config: Any = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None  # the site's problem, reported by mkdocs; the report does without the name
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    for plugin in plugins if isinstance(plugins, list) else []:
+        options = plugin.get("loyalty-audit") if isinstance(plugin, dict) else None
+        name = options.get("organisation") if isinstance(options, dict) else None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return None
 
 
 def _has_responses(folder: Path) -> bool:
@@ -54,7 +83,8 @@ def find_project(folder: Path) -> Project | None:
     return Project(folder.resolve().name, folder, folder / "answers",
                    bank=optional(folder / "bank", True) if (folder / "bank" / "bank.yaml").is_file() else None,
                    brand=optional(folder / "brand.yaml"), plan=optional(folder / "plan.yaml"),
-                   baseline=folder / "baseline" if _has_responses(folder / "baseline") else None)
+                   baseline=folder / "baseline" if _has_responses(folder / "baseline") else None,
+                   client=client_name(folder / "mkdocs.yml"))
 
 
 def find_projects(folder: Path) -> list[Project]:
@@ -82,5 +112,5 @@ def report_project(project: Project, output: Path, *, lang: str | None = None,
     """Write the project's report with everything its folder holds."""
     return build_report([project.answers], output=output, bank_dir=project.bank, lang=lang,
                         brand_file=project.brand, date=date,
-                        allow_empty=True, plan_file=project.plan,
+                        allow_empty=True, plan_file=project.plan, organisation=project.client,
                         baseline=[project.baseline] if project.baseline else None)

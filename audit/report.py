@@ -236,18 +236,22 @@ def _attachments(result: Result, bank_dir: Path) -> list[tuple[str, bytes, str, 
 def build_report(responses: list[Path], *, output: Path | None, bank_dir: Path | None = None,
                  lang: str | None = None, brand_file: Path | None = None, templates: Path | None = None,
                  date: dt.date | None = None, html: Path | None = None, allow_empty: bool = False,
-                 plan_file: Path | None = None, baseline: list[Path] | None = None) -> Written:
+                 plan_file: Path | None = None, baseline: list[Path] | None = None,
+                 organisation: str | None = None) -> Written:
     """Check every input, render the report, and write the PDF (and/or HTML) atomically.
 
     ``allow_empty``: folders without answers give the report of a team of nobody (the
     questionnaire, nothing scored) instead of an input error. ``plan_file``: the action plan
     (``plan.yaml``) shown with its payback in the roadmap. ``baseline``: the previous audit's
-    answers, matched by question id, for a part on the progress since then.
+    answers, matched by question id, for a part on the progress since then. ``organisation``:
+    the client's name when no response file gives one.
     """
     bank_dir = Path(bank_dir) if bank_dir is not None else default_bank_dir()
     bank = load_bank(bank_dir)
     language = _language(bank, bank_dir, lang)
     team = load_responses(list(responses), bank, allow_empty)
+    if team.organisation is None:
+        team.organisation = organisation
     brand = load_brand(brand_file, bank) if brand_file is not None else Brand()
     roots = [default_templates_dir()]
     if templates is not None:

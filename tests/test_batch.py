@@ -77,3 +77,22 @@ def test_batch_usage_errors(tmp_path: Path) -> None:
                          "'loyalty-audit init' makes them\n"
     run = cli("report", "-o", str(tmp_path / "x.pdf"))
     assert run.returncode == 2 and "expected RESPONSES" in run.stderr
+
+
+def test_the_client_is_named_from_the_site_until_the_answers_name_it(tmp_path: Path) -> None:
+    acme = tmp_path / "acme"
+    assert cli("init", str(acme), "--client", "Acme <Norte> S.A.").returncode == 0
+    with (acme / "mkdocs.yml").open("a", encoding="utf-8") as config:  # other plugins' tags do not get in the way
+        config.write("markdown_extensions:\n  - pymdownx.emoji:\n"
+                     "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    project = find_project(acme)
+    assert project is not None and project.client == "Acme <Norte> S.A."
+    [outcome] = run_batch([project])
+    assert outcome.ok and outcome.respondents == 0
+    cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
+    assert "Acme <Norte> S.A." in cover and "Organización sin nombre" not in cover
+
+    shutil.copy(DEMO / "01-direccion.yaml", acme / "answers")  # names its organisation
+    [outcome] = run_batch([project])
+    cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
+    assert "Muebles Alba S.L." in cover and "Acme <Norte> S.A." not in cover  # (the subtitle is spaced capitals)
