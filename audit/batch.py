@@ -4,7 +4,9 @@ stopping the others.
 Each client is reported in a worker process (``spawn``: nothing is shared but the arguments),
 so WeasyPrint's caches and memory stay per process and a crash in one client is that
 client's failure, not the batch's. Workers are replaced after a few reports to keep their
-memory from growing across a long batch.
+memory from growing across a long batch. Each worker is a one-process executor replaced by
+hand: ``ProcessPoolExecutor(max_tasks_per_child=...)`` deadlocks on Python 3.11 to 3.13
+once a worker retires with tasks still queued (CPython issue gh-115634).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     failure: str | None = None  # a bug: the traceback
     peak_kib: int = 0  # the worker's peak memory so far
+    worker: int = 0  # the process that wrote it
 
     @property
     def ok(self) -> bool:
@@ -60,7 +63,7 @@ def report_one(project: Project, out_dir: Path | None, lang: str | None, date: d
         outcome.problems = [str(p) for p in exc.problems]
     except Exception:  # a bug in one client's report is that client's failure, not the batch's
         outcome.failure = traceback.format_exc()
-    outcome.peak_kib = peak_kib()
+    outcome.peak_kib, outcome.worker = peak_kib(), os.getpid()
     return outcome
 
 
@@ -78,8 +81,13 @@ def peak_kib() -> int:
 
 def run_batch(projects: list[Project], *, out_dir: Path | None = None, lang: str | None = None,
               date: dt.date | None = None, jobs: int | None = None,
-              done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Report every project, ``jobs`` at a time (default: every core); outcomes in project order."""
+              done: Callable[[Outcome], None] | None = None,
+              tasks_per_worker: int = TASKS_PER_WORKER) -> list[Outcome]:
+    """Report every project, ``jobs`` at a time (default: every core); outcomes in project order.
+
+    ``done`` is called with each outcome as it comes; a worker process is replaced after
+    ``tasks_per_worker`` reports.
+    """
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(projects)))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -91,19 +99,39 @@ def run_batch(projects: list[Project], *, out_dir: Path | None = None, lang: str
                 done(outcomes[i])
         return [outcomes[i] for i in range(len(projects))]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER) as pool:
-        pending: dict[Future[Outcome], int] = {
-            pool.submit(report_one, project, out_dir, lang, date): i for i, project in enumerate(projects)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    queue = list(enumerate(projects))[::-1]  # popped from the end: project order
+    slots: list[tuple[ProcessPoolExecutor, int]] = []  # each worker and the reports it has written
+    running: dict[Future[Outcome], tuple[int, int]] = {}  # -> (project index, slot)
+
+    def submit(slot: int) -> None:
+        executor, count = slots[slot]
+        if count >= tasks_per_worker:
+            executor.shutdown(wait=True)
+            executor, count = ProcessPoolExecutor(max_workers=1, mp_context=context), 0
+        i, project = queue.pop()
+        slots[slot] = (executor, count + 1)
+        running[executor.submit(report_one, project, out_dir, lang, date)] = (i, slot)
+
+    try:
+        for slot in range(jobs):
+            slots.append((ProcessPoolExecutor(max_workers=1, mp_context=context), 0))
+            submit(slot)
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                i = pending.pop(future)
+                i, slot = running.pop(future)
                 try:
                     outcomes[i] = future.result()
                 except Exception:  # the worker itself died (killed, out of memory)
                     outcomes[i] = Outcome(projects[i].name, failure=traceback.format_exc())
+                    slots[slot] = (slots[slot][0], tasks_per_worker)  # replace it
                 if done:
                     done(outcomes[i])
+                if queue:
+                    submit(slot)
+    finally:
+        for executor, _ in slots:
+            executor.shutdown(wait=True, cancel_futures=True)
     return [outcomes[i] for i in range(len(projects))]
 
 

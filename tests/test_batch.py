@@ -96,3 +96,19 @@ def test_the_client_is_named_from_the_site_until_the_answers_name_it(tmp_path: P
     [outcome] = run_batch([project])
     cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
     assert "Muebles Alba S.L." in cover and "Acme <Norte> S.A." not in cover  # (the subtitle is spaced capitals)
+
+
+def test_workers_are_replaced_and_every_client_is_reported(tmp_path: Path) -> None:
+    # five clients on two workers that retire after two reports each: at least three worker
+    # processes, and no client left waiting for a worker that never comes
+    clients = tmp_path / "clients"
+    for n in range(5):
+        client(clients, f"c{n}")
+    seen: list[str] = []
+    outcomes = run_batch(find_projects(clients), out_dir=tmp_path / "out", jobs=2, tasks_per_worker=2,
+                         done=lambda o: seen.append(o.client))
+    assert [o.client for o in outcomes] == [f"c{n}" for n in range(5)]
+    assert all(o.ok and o.pages > 0 for o in outcomes)
+    assert sorted(seen) == [f"c{n}" for n in range(5)]
+    assert len({o.worker for o in outcomes}) >= 3
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"c{n}.pdf" for n in range(5)]
