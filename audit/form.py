@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
@@ -64,21 +65,10 @@ class FormQuestion:
 
 
 def _words(lang: str) -> dict[str, str]:
-    words = {
-        "es": {"intro": "Marque una opción por pregunta (o N/A cuando no aplique) y añada los comentarios que "
-                        "quiera. Guarde el PDF y devuélvalo a quien se lo envió.",
-               "about": "Quién responde", "organisation": "Organización", "name": "Nombre",
-               "department": "Departamento", "none": "—", "profile": "Sobre la empresa", "comment": "Comentario",
-               "na": "N/A", "number": "Cifra", "many": "Marque todas las que correspondan.",
-               "page": "Página", "of": "de"},
-        "en": {"intro": "Tick one option per question (or N/A where it does not apply) and add any comments. "
-                        "Save the PDF and send it back to whoever sent it to you.",
-               "about": "Who is answering", "organisation": "Organisation", "name": "Name",
-               "department": "Department", "none": "—", "profile": "About the company", "comment": "Comment",
-               "na": "N/A", "number": "Figure", "many": "Tick every one that applies.",
-               "page": "Page", "of": "of"},
-    }
-    return words.get(lang.split("-")[0], words["en"])
+    """The form's fixed wording in ``lang`` (``messages.yaml``; English where a text is missing)."""
+    messages = yaml.safe_load((default_form_templates() / "messages.yaml").read_text(encoding="utf-8"))
+    base = lang.split("-")[0]
+    return {key: texts.get(base, texts["en"]) for key, texts in messages.items()}
 
 
 def form_html(bank: Bank, lang: str, profile: dict[str, str], organisation: str | None) -> str:
