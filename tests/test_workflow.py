@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from audit.load import load_bank
 
@@ -18,7 +21,7 @@ from .reporting import flat, pdftotext
 from .test_form import fill
 
 sys.path.insert(0, str(ROOT / "tests" / "vectors"))
-from random_answers import random_file
+from random_answers import random_entry, random_file
 
 DEMO = ROOT / "examples" / "demo"
 
@@ -83,3 +86,48 @@ def test_generated_clients_in_one_batch(tmp_path: Path) -> None:
         score = expected["overall"]["score"]
         assert ("—" if score is None else f"{score:.1f}") in row
         assert "30 November 2026" in pdftotext(clients / name / "report.pdf")
+        ok("export", str(clients / name / "answers"), "-o", str(tmp_path / f"{name}.csv"))
+        overall = list(csv.reader((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()))[2]
+        assert overall[:2] == ["overall", "overall"] and overall[3] == ("" if score is None else repr(score))
+
+
+def test_generated_respondent_through_the_pdf_form(tmp_path: Path) -> None:
+    """A random respondent typed into the fillable form comes back with the same answers and scores."""
+    bank = load_bank(ROOT / "questions")
+    rng = random.Random(11)
+    profile = {pq.id: rng.choice([o.key for o in pq.options]) for pq in bank.profile}
+    blank = tmp_path / "form.pdf"
+    ok("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
+    asked = {name.split(".", 1)[1].split(":")[0] for name in PdfReader(blank).get_fields() or {}
+             if name.startswith(("answer.", "option.", "na."))}
+    questions = {q.id: q for _, _, q in bank.questions()}
+    entry = random_entry(bank, rng, 0)
+    # what a form can hold: the questions it asks, a multi answer with at least one option ticked
+    answers = {qid: v for qid, v in entry["answers"].items() if qid in asked and v != []}
+    comments = {qid: c for qid, c in entry.get("comments", {}).items() if qid in asked}
+    assert len(answers) > 20 and {questions[q].type for q in answers} >= {"scale", "choice", "multi", "number"}
+    values = {"respondent.name": "Persona generada", "respondent.department": bank.departments[1].key,
+              **{f"comment.{qid}": text for qid, text in comments.items()}}
+    for qid, value in answers.items():
+        if value == "na":
+            values[f"na.{qid}"] = "on"
+        elif questions[qid].type == "multi":
+            values.update({f"option.{qid}:{key}": "on" for key in value})
+        else:
+            values[f"answer.{qid}"] = str(value)
+    ok("import-form", str(fill(blank, tmp_path / "filled.pdf", values)), "-o", str(tmp_path / "imported.json"))
+    imported = json.loads((tmp_path / "imported.json").read_text(encoding="utf-8"))
+
+    def normal(qid: str, value: Any) -> Any:
+        if questions[qid].type == "multi":
+            return sorted(value)
+        return value if questions[qid].type in ("number", "text") else str(value)
+
+    assert {q: normal(q, v) for q, v in imported["answers"].items()} == {q: normal(q, v) for q, v in answers.items()}
+    assert imported["comments"] == comments and imported["profile"] == profile
+    typed = write_yaml(tmp_path / "typed.yaml", {
+        "bank": bank.id, "bank_version": bank.version, "language": "es", "profile": profile,
+        "respondent": {"name": "Persona generada", "department": bank.departments[1].key},
+        "answers": answers, "comments": comments})
+    assert json.loads(ok("score", "--format", "json", str(tmp_path / "imported.json"))) == \
+        json.loads(ok("score", "--format", "json", str(typed)))
