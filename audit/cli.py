@@ -224,7 +224,11 @@ def form(bank_dir: Path | None, lang: str | None, profile: tuple[str, ...], orga
     from .form import check_profile, render_form
 
     bank = load_bank(bank_dir)
-    pdf, pages = render_form(bank, _language(bank, lang), check_profile(bank, list(profile)), organisation)
+    try:
+        chosen = check_profile(bank, list(profile))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    pdf, pages = render_form(bank, _language(bank, lang), chosen, organisation)
     write_atomic(output, pdf)
     click.echo(f"wrote {output} ({pages} pages)")
 

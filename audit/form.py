@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,22 +99,28 @@ def form_html(bank: Bank, lang: str, profile: dict[str, str], organisation: str 
 
 
 def check_profile(bank: Bank, given: list[str]) -> dict[str, str]:
-    """``KEY=VALUE`` pairs of ``--profile`` as a profile, checked against the bank."""
+    """``KEY=VALUE`` pairs of ``--profile`` as a profile, checked against the bank.
+
+    Raises ValueError with every problem, one per line (the command line reports it as a
+    bad option value).
+    """
     known = {p.id: [o.key for o in p.options] for p in bank.profile}
     profile: dict[str, str] = {}
     problems = []
     for item in given:
-        key, _, value = item.partition("=")
-        if key not in known:
-            problems.append(Problem("--profile", 1, f"'{key}' is not a profile question; expected one of: "
-                                                    f"{', '.join(known) or '(the bank has no profile)'}"))
+        key, equals, value = item.partition("=")
+        if not equals:
+            problems.append(f"'{item}' has no value; expected KEY=VALUE, such as "
+                            f"{next(iter(known), 'channel')}={next(iter(known.values()), ['online'])[0]}")
+        elif key not in known:
+            problems.append(f"'{key}' is not a profile question; expected one of: "
+                            f"{', '.join(known) or '(the bank has no profile)'}")
         elif value not in known[key]:
-            problems.append(Problem("--profile", 1, f"'{value}' is not an option of '{key}'; expected one of: "
-                                                    f"{', '.join(known[key])}"))
+            problems.append(f"'{value}' is not an option of '{key}'; expected one of: {', '.join(known[key])}")
         else:
             profile[key] = value
     if problems:
-        raise InputError(problems)
+        raise ValueError("\n".join(problems))
     return profile
 
 
@@ -199,6 +206,9 @@ def _number(text: str) -> float | int | None:
 def read_form(path: Path, bank: Bank) -> dict[str, Any]:
     """The response file (SPEC §2) of a filled form; every bad field reported at once."""
     where = str(path)
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # a damaged file is reported once, below, not as pypdf's warnings
     try:
         reader = PdfReader(path)
         fields = reader.get_fields() or {}
@@ -206,10 +216,18 @@ def read_form(path: Path, bank: Bank) -> dict[str, Any]:
     except (OSError, PyPdfError, ValueError) as exc:
         raise InputError([Problem(where, 1, f"cannot read this PDF ({exc}); expected a questionnaire made by "
                                             "'loyalty-audit form'")]) from None
+    finally:
+        pypdf_log.setLevel(level)
     if meta_text is None:
         raise InputError([Problem(where, 1, "this PDF is not a loyalty-audit questionnaire; expected one made by "
                                             "'loyalty-audit form'")])
-    meta = json.loads(str(meta_text))
+    try:
+        meta = json.loads(str(meta_text))
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise InputError([Problem(where, 1, f"the questionnaire's {META_KEY} metadata is damaged; expected the "
+                                            "JSON that 'loyalty-audit form' writes")])
     if meta.get("bank") != bank.id:
         raise InputError([Problem(where, 1, f"this questionnaire is for bank '{meta.get('bank')}'; expected "
                                             f"'{bank.id}' (use --bank)")])

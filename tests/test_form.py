@@ -122,3 +122,21 @@ def test_bad_values_are_refused_with_their_page(mini_form: Path, tmp_path: Path)
     run = cli("form", "--bank", str(MINI), "--profile", "channel=moon", "-o", str(out))
     assert run.returncode == 2
     assert "'moon' is not an option of 'channel'; expected one of: shop, web, both" in run.stderr
+    run = cli("form", "--bank", str(MINI), "--profile", "channel", "-o", str(out))
+    assert run.returncode == 2
+    assert "Invalid value for --profile: 'channel' has no value; expected KEY=VALUE" in run.stderr
+
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"not a PDF at all")
+    run = cli("import-form", "--bank", str(MINI), str(garbage), "-o", str(out))
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [f"{garbage}:1: cannot read this PDF (Stream has ended unexpectedly); "
+                                       "expected a questionnaire made by 'loyalty-audit form'"]  # one line, no noise
+    damaged = tmp_path / "damaged.pdf"
+    writer = PdfWriter(clone_from=mini_form)
+    writer.add_metadata({"/LoyaltyAudit": "{not json"})
+    with damaged.open("wb") as handle:
+        writer.write(handle)
+    run = cli("import-form", "--bank", str(MINI), str(damaged), "-o", str(out))
+    assert run.returncode == 2 and "/LoyaltyAudit metadata is damaged" in run.stderr
+    assert not out.exists()
