@@ -112,11 +112,14 @@ This folder holds one client's audit. Everything below runs from this folder.
    `loyalty-audit report{bank_opt} --brand brand.yaml --lang {lang} -o report.pdf answers/`.
 
 Optional:
-- **Action plan.** Write `plan.yaml` to link recommendations to costed actions; the
-  report's roadmap then shows each action's payback, operational costs included.
+- **Action plan.** Write `plan.yaml` to link recommendations (by question id) to costed
+  actions: `id`, `title`, `questions`, `owner`, `quarter` (YYYY-Qn), `one_off_cost`,
+  `yearly_cost`, `yearly_benefit`, optional `notes`, under `currency` and `actions`. The
+  report then shows each action's payback, operational costs included.
 - **Follow-up audit.** Put the previous audit's answers in `baseline/` (or start a new
-  folder with `loyalty-audit init NEW --client ... --baseline OLD/answers`); score and
-  report then show the change and the progress to target since then.
+  folder with `loyalty-audit init NEW --client ... --baseline OLD/answers`); the report
+  then shows the change and the progress to target since then, and so does
+  `loyalty-audit score{bank_opt} --baseline baseline answers/`.
 {bank_section}"""
 
 _BANK_SECTION = """\
