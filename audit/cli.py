@@ -165,6 +165,8 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
                                           ("--baseline", baseline)) if value]
         if given:
             raise click.UsageError(f"--batch takes each client's inputs from its folder; drop {', '.join(given)}")
+        if output is not None and output.exists() and not output.is_dir():
+            raise click.UsageError(f"{output} is a file; with --batch, -o is the folder for every client's PDF")
         _report_batch(batch, output, lang, date.date() if date else None, jobs)
         return
     if not responses:

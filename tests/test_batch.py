@@ -77,6 +77,10 @@ def test_batch_usage_errors(tmp_path: Path) -> None:
                          "'loyalty-audit init' makes them\n"
     run = cli("report", "-o", str(tmp_path / "x.pdf"))
     assert run.returncode == 2 and "expected RESPONSES" in run.stderr
+    (tmp_path / "old.pdf").write_bytes(b"%PDF- keep me")
+    run = cli("report", "--batch", str(tmp_path), "-o", str(tmp_path / "old.pdf"))
+    assert run.returncode == 2 and "old.pdf is a file; with --batch, -o is the folder" in run.stderr
+    assert (tmp_path / "old.pdf").read_bytes() == b"%PDF- keep me"
 
 
 def test_the_client_is_named_from_the_site_until_the_answers_name_it(tmp_path: Path) -> None:
