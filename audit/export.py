@@ -22,10 +22,14 @@ prefixed with ``'``, as OWASP advises against CSV injection.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
+from .formats import parse_timestamp
 from .load import NA, Response
 from .model import Question
 from .output import text_of
@@ -144,6 +148,26 @@ def to_xlsx(result: Result, lang: str) -> bytes:
     book.properties.creator = "loyalty-audit"
     out = io.BytesIO()
     book.save(out)
+    return _deterministic(out.getvalue(), _stamp(result))
+
+
+def _stamp(result: Result) -> str:
+    """The workbook's date: the latest ``submitted`` of the answers, else the ZIP epoch."""
+    stamps = [t for t in (parse_timestamp(r.submitted) for r in result.team.respondents if r.submitted) if t]
+    return (max(stamps) if stamps else dt.datetime(1980, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _deterministic(xlsx: bytes, stamp: str) -> bytes:
+    """The same workbook with no time of writing in it (openpyxl stamps the clock into the
+    document properties and every ZIP entry): the same answers give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
