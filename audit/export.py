@@ -22,15 +22,13 @@ prefixed with ``'``, as OWASP advises against CSV injection.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from .formats import parse_timestamp
-from .load import NA, Response
+from .load import NA, Response, audit_date
 from .model import Question
 from .output import text_of
 from .score import UNSPECIFIED, Result, answer_score
@@ -152,9 +150,11 @@ def to_xlsx(result: Result, lang: str) -> bytes:
 
 
 def _stamp(result: Result) -> str:
-    """The workbook's date: the latest ``submitted`` of the answers, else the ZIP epoch."""
-    stamps = [t for t in (parse_timestamp(r.submitted) for r in result.team.respondents if r.submitted) if t]
-    return (max(stamps) if stamps else dt.datetime(1980, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The workbook's date: the audit's (the latest ``submitted``), else the ZIP epoch."""
+    day, stamp = audit_date(result.team.respondents, None)
+    if day is None or stamp is None:
+        return "1980-01-01T00:00:00Z"
+    return stamp if "T" in stamp else f"{day.isoformat()}T00:00:00Z"
 
 
 def _deterministic(xlsx: bytes, stamp: str) -> bytes:

@@ -71,8 +71,8 @@ class Followup:
             "sections": {k: v.to_json() for k, v in self.sections.items()},
             "questions": {k: {"baseline": v.baseline, "current": v.current, "change": v.change}
                           for k, v in self.questions.items()},
-            "dropped": [{"file": d.path, "line": d.line, "question": d.question, "reason": d.kind,
-                         "problem": d.message} for d in self.dropped],
+            "dropped": [{"file": d.where.path, "line": d.where.line, "question": d.question, "reason": d.kind,
+                         "problem": d.where.message} for d in self.dropped],
             "not_compared": list(self.not_compared),
         }
 

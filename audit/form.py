@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
@@ -44,7 +43,9 @@ from .load import answer_value
 from .model import Bank, Question
 from .output import text_of
 from .pdf import _weasyprint_errors, file_url, locked_fetcher, weasyprint_warnings
+from .report import load_messages
 from .score import applies
+from .view import Words
 
 META_KEY = "/LoyaltyAudit"
 
@@ -63,13 +64,6 @@ class FormQuestion:
     options: list[tuple[str, str]]  # key, label
     unit: str
     span: str  # "0 .. 90" for numbers with a range
-
-
-def _words(lang: str) -> dict[str, str]:
-    """The form's fixed wording in ``lang`` (``messages.yaml``; English where a text is missing)."""
-    messages = yaml.safe_load((default_form_templates() / "messages.yaml").read_text(encoding="utf-8"))
-    base = lang.split("-")[0]
-    return {key: texts.get(base, texts["en"]) for key, texts in messages.items()}
 
 
 def form_html(bank: Bank, lang: str, profile: dict[str, str], organisation: str | None) -> str:
@@ -91,7 +85,8 @@ def form_html(bank: Bank, lang: str, profile: dict[str, str], organisation: str 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_form_templates())), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.get_template("form.html.j2").render(
-        lang=lang, title=text_of(bank.title, lang), w=_words(lang), organisation=organisation or "",
+        lang=lang, title=text_of(bank.title, lang), t=Words(lang, load_messages([default_form_templates()])),
+        organisation=organisation or "",
         departments=[(d.key, text_of(d.label, lang)) for d in bank.departments],
         profile=[(p.id, text_of(p.text, lang), [(o.key, text_of(o.label, lang)) for o in p.options], profile.get(p.id))
                  for p in bank.profile],
@@ -105,16 +100,15 @@ def check_profile(bank: Bank, given: list[str]) -> dict[str, str]:
     bad option value).
     """
     known = {p.id: [o.key for o in p.options] for p in bank.profile}
+    keys = ", ".join(known) or "(the bank has no profile)"
     profile: dict[str, str] = {}
     problems = []
     for item in given:
         key, equals, value = item.partition("=")
         if not equals:
-            problems.append(f"'{item}' has no value; expected KEY=VALUE, such as "
-                            f"{next(iter(known), 'channel')}={next(iter(known.values()), ['online'])[0]}")
+            problems.append(f"'{item}' has no value; expected KEY=VALUE, with KEY one of: {keys}")
         elif key not in known:
-            problems.append(f"'{key}' is not a profile question; expected one of: "
-                            f"{', '.join(known) or '(the bank has no profile)'}")
+            problems.append(f"'{key}' is not a profile question; expected one of: {keys}")
         elif value not in known[key]:
             problems.append(f"'{value}' is not an option of '{key}'; expected one of: {', '.join(known[key])}")
         else:

@@ -6,6 +6,7 @@ one :class:`~audit.errors.InputError`; nothing half-valid comes out of here.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import math
@@ -16,6 +17,7 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, Problem
+from .formats import parse_timestamp
 from .model import (
     TEXT_MARK,
     Area,
@@ -354,14 +356,12 @@ class Dropped:
     valid for the question as it is now), ``profile`` (a profile question or option is gone).
     """
 
-    path: str
-    line: int
+    where: Problem
     question: str
     kind: str
-    message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        return str(self.where)
 
 
 def response_files(paths: list[Path], allow_empty: bool = False) -> tuple[list[Path], list[Problem]]:
@@ -447,8 +447,7 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
         if dropped is None:
             problems.append(doc.problem(loc + key, refused))
         else:
-            where = doc.problem(loc + key, set_aside)
-            dropped.append(Dropped(where.path, where.line, question, kind, where.message))
+            dropped.append(Dropped(doc.problem(loc + key, set_aside), question, kind))
 
     dept = entry.respondent.department
     if dept is not None and departments and dept not in departments:
@@ -546,3 +545,39 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
     if problems:
         raise InputError(problems)
     return Team(bank.id, version, organisation, respondents, warnings, sorted(set(dropped)))
+
+
+def audit_date(team_respondents: list[Response], given: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """The audit's date and its W3C timestamp: ``given``, else the latest ``submitted``.
+
+    An unreadable ``submitted`` is an input error, reported at its line.
+    """
+    problems: list[Problem] = []
+    stamps: list[dt.datetime] = []
+    seen: dict[str, int] = {}
+    for r in team_respondents:
+        index = seen.get(r.source, 0)
+        seen[r.source] = index + 1
+        if r.submitted is None:
+            continue
+        stamp = parse_timestamp(r.submitted)
+        if stamp is None:
+            doc = load_document(Path(r.source))
+            loc: tuple[str | int, ...] = ("submitted",)
+            if isinstance(doc.data, dict) and "respondents" in doc.data:
+                loc = ("respondents", index, "submitted")
+            problems.append(doc.problem(loc, f"submitted: '{r.submitted}' is not a date; expected an "
+                                             "ISO date or time such as \"2026-11-22\" or "
+                                             "\"2026-11-22T10:00:00Z\""))
+        else:
+            stamps.append(stamp)
+    if problems:
+        raise InputError(problems)
+    if given is not None:
+        return given, given.isoformat()
+    if not stamps:
+        return None, None
+    latest = max(stamps)
+    if latest.time() == dt.time():
+        return latest.date(), latest.date().isoformat()
+    return latest.date(), latest.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -27,8 +27,8 @@ from .charts import Palette, meter
 from .errors import InputError, Problem
 from .files import packaged_templates, write_atomic
 from .followup import compare
-from .formats import figure, long_date, money, number, parse_timestamp, percent
-from .load import Response, default_bank_dir, load_bank, load_responses
+from .formats import figure, long_date, money, number, percent
+from .load import audit_date, default_bank_dir, load_bank, load_responses
 from .model import Bank
 from .pdf import bank_files, file_url, locked_fetcher, render_pdf, responses_document
 from .plan import load_plan, plan_of
@@ -53,42 +53,6 @@ def _language(bank: Bank, bank_dir: Path, lang: str | None) -> str:
                                                       f"'{lang}'; expected one of its languages: "
                                                       f"{', '.join(bank.languages)}")])
     return lang
-
-
-def audit_date(team_respondents: list[Response], given: dt.date | None) -> tuple[dt.date | None, str | None]:
-    """The audit's date and its W3C timestamp: ``given``, else the latest ``submitted``.
-
-    An unreadable ``submitted`` is an input error, reported at its line.
-    """
-    problems: list[Problem] = []
-    stamps: list[dt.datetime] = []
-    seen: dict[str, int] = {}
-    for r in team_respondents:
-        index = seen.get(r.source, 0)
-        seen[r.source] = index + 1
-        if r.submitted is None:
-            continue
-        stamp = parse_timestamp(r.submitted)
-        if stamp is None:
-            doc = load_document(Path(r.source))
-            loc: tuple[str | int, ...] = ("submitted",)
-            if isinstance(doc.data, dict) and "respondents" in doc.data:
-                loc = ("respondents", index, "submitted")
-            problems.append(doc.problem(loc, f"submitted: '{r.submitted}' is not a date; expected an "
-                                             "ISO date or time such as \"2026-11-22\" or "
-                                             "\"2026-11-22T10:00:00Z\""))
-        else:
-            stamps.append(stamp)
-    if problems:
-        raise InputError(problems)
-    if given is not None:
-        return given, given.isoformat()
-    if not stamps:
-        return None, None
-    latest = max(stamps)
-    if latest.time() == dt.time():
-        return latest.date(), latest.date().isoformat()
-    return latest.date(), latest.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def load_messages(roots: list[Path]) -> dict[str, dict[str, str]]:

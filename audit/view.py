@@ -539,7 +539,7 @@ def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], ban
 def _dropped_rows(f: Followup, words: Words) -> list[DroppedRow]:
     groups: dict[tuple[str, str], list[str]] = {}
     for d in f.dropped:
-        groups.setdefault((d.question, d.kind), []).append(f"{d.path}:{d.line}")
+        groups.setdefault((d.question, d.kind), []).append(f"{d.where.path}:{d.where.line}")
     return [DroppedRow(question, words(f"dropped_{kind}"), places)
             for (question, kind), places in sorted(groups.items())]
 
