@@ -46,6 +46,7 @@ demo: system $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: system $(BIN)/.installed lint
 	$(BIN)/python -m pytest

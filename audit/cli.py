@@ -1,4 +1,4 @@
-"""The ``loyalty-audit`` command line: parse flags, call one library function, print."""
+"""The ``loyalty-audit`` command line: parse flags, call one function of :mod:`audit.run`, print."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from . import __version__
-from .errors import InputError, Problem
-from .files import write_atomic
-from .load import default_bank_dir, load_bank, load_responses
-from .model import Bank
+from .errors import InputError
+from .run.options import Options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,15 +45,6 @@ def reports_input_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _language(bank: Bank, lang: str | None) -> str:
-    if lang is None:
-        return bank.languages[0]
-    if lang not in bank.languages:
-        raise click.BadParameter(f"'{lang}' is not one of the bank's languages: "
-                                 f"{', '.join(bank.languages)}", param_hint="--lang")
-    return lang
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="loyalty-audit")
 def main() -> None:
@@ -68,13 +56,9 @@ def main() -> None:
 @reports_input_errors
 def validate(bank_dir: Path | None) -> None:
     """Check a question bank and print a one-line summary."""
-    bank = load_bank(bank_dir)
-    questions = bank.questions()
-    scored = sum(1 for *_, q in questions if q.scored)
-    click.echo(f"{bank_dir or default_bank_dir()}: bank {bank.id} {bank.version} is valid: "
-               f"{len(bank.areas)} areas, {len(bank.sections())} sections, "
-               f"{len(questions)} questions ({scored} scored), "
-               f"languages {', '.join(bank.languages)}, {len(bank.rules)} rules")
+    from .run.commands import validate as validate_bank
+
+    click.echo(validate_bank(bank_dir))
 
 
 @main.command()
@@ -89,25 +73,9 @@ def validate(bank_dir: Path | None) -> None:
 def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int, baseline: tuple[Path, ...],
           responses: tuple[Path, ...]) -> None:
     """Score one team: RESPONSES are files or folders of .yaml, .yml and .json answers."""
-    from .followup import compare
-    from .output import print_followup, print_table, to_csv, to_json
-    from .score import score as score_team
+    from .run.commands import score as score_team
 
-    bank = load_bank(bank_dir)
-    language = _language(bank, lang)
-    result = score_team(bank, load_responses(list(responses), bank))
-    followup = None
-    if baseline:
-        followup = compare(result, score_team(bank, load_responses(list(baseline), bank, match_by_id=True)))
-    if fmt == "json":
-        click.echo(to_json(result, followup))
-    elif fmt == "csv":
-        click.echo(to_csv(result, language), nl=False)
-    else:
-        console = Console(highlight=False, soft_wrap=False)
-        print_table(result, console, language, top)
-        if followup is not None:
-            print_followup(followup, bank, console, language)
+    score_team(list(responses), Options(bank=bank_dir, lang=lang, baseline=baseline), fmt, top)
 
 
 @main.command()
@@ -118,10 +86,9 @@ def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int, baseline:
 @reports_input_errors
 def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
     """Write a blank response file to fill in by hand."""
-    from .template import blank_response
+    from .run.commands import blank
 
-    bank = load_bank(bank_dir)
-    write_atomic(output, blank_response(bank, _language(bank, lang)))
+    blank(Options(bank=bank_dir, lang=lang), output)
     click.echo(f"wrote {output}")
 
 
@@ -157,8 +124,10 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
 
     RESPONSES are files or folders of answers; or --batch CLIENTS_DIR reports every client.
     """
-    from .report import build_report
+    from .run.report import build_report
 
+    options = Options(bank=bank_dir, lang=lang, brand=brand, templates=templates, plan=plan,
+                      date=date.date() if date else None, baseline=baseline)
     if batch is not None:
         given = [name for name, value in (("RESPONSES", responses), ("--bank", bank_dir), ("--brand", brand),
                                           ("--html", html), ("--templates", templates), ("--plan", plan),
@@ -167,8 +136,9 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
             raise click.UsageError(f"--batch takes each client's inputs from its folder; drop {', '.join(given)}")
         if output is not None and output.exists() and not output.is_dir():
             raise click.UsageError(f"{output} is a file; with --batch, -o is the folder for every client's PDF")
-        _report_batch(batch, output, lang, date.date() if date else None, jobs)
-        return
+        from .run.batch import report_clients
+
+        sys.exit(report_clients(batch, options, out_dir=output, jobs=jobs))
     if not responses:
         raise click.UsageError("expected RESPONSES (files or folders of answers), or --batch CLIENTS_DIR")
     if jobs is not None:
@@ -177,9 +147,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError(f"{output} is a folder; expected -o OUT.pdf")
     if output is None and html is None:
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
-    written = build_report(list(responses), output=output, bank_dir=bank_dir, lang=lang, brand_file=brand,
-                           templates=templates, date=date.date() if date else None, html=html,
-                           plan_file=plan, baseline=list(baseline))
+    written = build_report(list(responses), options, output=output, html=html)
     for warning in written.warnings:
         click.echo(f"warning: {warning}", err=True)
     if written.pdf is not None:
@@ -197,18 +165,13 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
 @reports_input_errors
 def export(bank_dir: Path | None, lang: str | None, output: Path, responses: tuple[Path, ...]) -> None:
     """Write scores, every answer with respondent and department, and recommendations as a spreadsheet."""
-    from .export import SUFFIXES
-    from .export import export as export_result
-    from .score import score as score_team
+    from .run.commands import export as export_team
 
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise click.BadParameter(f"'{output.name}' is neither .xlsx nor .csv", param_hint="-o")
-    bank = load_bank(bank_dir)
-    language = _language(bank, lang)
-    result = score_team(bank, load_responses(list(responses), bank))
-    write_atomic(output, export_result(result, language, suffix))
-    click.echo(f"wrote {output} ({len(result.team.respondents)} respondents)")
+    try:
+        count = export_team(list(responses), Options(bank=bank_dir, lang=lang), output)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="-o") from None
+    click.echo(f"wrote {output} ({count} respondents)")
 
 
 @main.command()
@@ -223,15 +186,12 @@ def export(bank_dir: Path | None, lang: str | None, output: Path, responses: tup
 def form(bank_dir: Path | None, lang: str | None, profile: tuple[str, ...], organisation: str | None,
          output: Path) -> None:
     """Write the questionnaire as a fillable PDF form, for respondents who will not use the website."""
-    from .form import check_profile, render_form
+    from .run.form import write_form
 
-    bank = load_bank(bank_dir)
     try:
-        chosen = check_profile(bank, list(profile))
+        pages = write_form(Options(bank=bank_dir, lang=lang), list(profile), organisation, output)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--profile") from None
-    pdf, pages = render_form(bank, _language(bank, lang), chosen, organisation)
-    write_atomic(output, pdf)
     click.echo(f"wrote {output} ({pages} pages)")
 
 
@@ -243,57 +203,10 @@ def form(bank_dir: Path | None, lang: str | None, profile: tuple[str, ...], orga
 @reports_input_errors
 def import_form(bank_dir: Path | None, pdf: Path, output: Path) -> None:
     """Read a filled PDF questionnaire back into a response file."""
-    from .form import read_form, response_json
+    from .run.form import import_form as read_filled
 
-    bank = load_bank(bank_dir)
-    if not pdf.is_file():
-        raise InputError([Problem(str(pdf), 1, "no such file; expected a filled questionnaire PDF")])
-    document = read_form(pdf, bank)
-    write_atomic(output, response_json(document))
-    click.echo(f"wrote {output} ({len(document['answers'])} answers)")
-
-
-def _report_batch(clients: Path, out_dir: Path | None, lang: str | None, date: Any, jobs: int | None) -> None:
-    """Every client's report, with a progress bar on stderr and a summary table at the end."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from .batch import Outcome, run_batch, summary_table
-    from .project import find_projects
-
-    projects = find_projects(clients)
-    err = Console(stderr=True, highlight=False)
-    if err.is_terminal:
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=err)
-        task = progress.add_task("reports", total=len(projects))
-        progress.start()
-
-        def done(outcome: Outcome) -> None:
-            progress.update(task, advance=1, description=outcome.client)
-    else:
-        progress = None
-        count = [0]
-
-        def done(outcome: Outcome) -> None:
-            count[0] += 1
-            state = "ok" if outcome.ok else ("bad input" if outcome.problems else "failed")
-            err.print(f"[{count[0]}/{len(projects)}] {outcome.client}: {state}", markup=False)
-
-    try:
-        outcomes = run_batch(projects, out_dir=out_dir, lang=lang, date=date, jobs=jobs, done=done)
-    finally:
-        if progress is not None:
-            progress.stop()
-    Console(highlight=False, soft_wrap=False).print(summary_table(outcomes))
-    for outcome in outcomes:
-        for line in outcome.problems:
-            click.echo(f"{outcome.client}: {line}", err=True)
-        if outcome.failure:
-            click.echo(f"{outcome.client}: internal failure\n{outcome.failure}", err=True)
-    if any(o.failure for o in outcomes):
-        sys.exit(1)
-    if any(o.problems for o in outcomes):
-        sys.exit(2)
+    count = read_filled(Options(bank=bank_dir), pdf, output)
+    click.echo(f"wrote {output} ({count} answers)")
 
 
 @main.command()
@@ -303,7 +216,7 @@ def _report_batch(clients: Path, out_dir: Path | None, lang: str | None, date: A
 @reports_input_errors
 def extract(pdf: Path, output: Path) -> None:
     """Write out the answers, scores and bank attached to a report PDF, to score them again."""
-    from .pdf import extract as extract_files
+    from .run.extract import extract as extract_files
 
     for path in extract_files(pdf, output):
         click.echo(f"wrote {path}")
@@ -323,7 +236,7 @@ def extract(pdf: Path, output: Path) -> None:
 def init(folder: Path, client: str, bank_dir: Path | None, copy_bank: bool, lang: str | None,
          consultancy: str | None, consultant: str | None, baseline: tuple[Path, ...]) -> None:
     """Start an audit project for one client in FOLDER (new or empty)."""
-    from .scaffold import init_project
+    from .run.scaffold import init_project
 
     made = init_project(folder, client, bank_dir=bank_dir, copy_bank=copy_bank, lang=lang,
                         consultancy=consultancy, consultant=consultant, baseline=list(baseline))

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests" / "vectors"))
 
 from random_answers import random_entry  # noqa: E402
 
-from audit.load import load_bank  # noqa: E402
+from audit.read.bank import load_bank  # noqa: E402
 
 README = ROOT / "bench" / "README.md"
 
@@ -64,8 +64,8 @@ CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from audit.batch import peak_kib, run_batch
-from audit.project import find_projects
+from audit.run.batch import peak_kib, run_batch
+from audit.read.project import find_projects
 projects = find_projects(Path({clients!r}))
 start = time.perf_counter()
 outcomes = run_batch(projects, out_dir=Path({out!r}), jobs={jobs}, date=None)

@@ -39,13 +39,18 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit.brand import Brand  # noqa: E402
-from audit.load import load_bank, load_responses  # noqa: E402
+from audit.model.brand import Brand  # noqa: E402
+from audit.read.bank import load_bank
+from audit.read.answers import load_responses  # noqa: E402
 from audit.model import Bank  # noqa: E402
-from audit.pdf import file_url  # noqa: E402
-from audit.report import build_report, default_templates_dir, load_messages, render_html  # noqa: E402
-from audit.score import applies, score  # noqa: E402
-from audit.view import Words, report_context  # noqa: E402
+from audit.write.report.pdf import file_url  # noqa: E402
+from audit.read.messages import load_messages  # noqa: E402
+from audit.run.options import Options  # noqa: E402
+from audit.run.report import build_report  # noqa: E402
+from audit.write.report.html import default_templates_dir, render_html  # noqa: E402
+from audit.engine.score import applies, score  # noqa: E402
+from audit.write.messages import Words  # noqa: E402
+from audit.write.report.view import report_context  # noqa: E402
 
 BANK = ROOT / "questions"
 DEMO = ROOT / "examples" / "demo"
@@ -92,12 +97,12 @@ def same_html(responses: Path) -> str:
     roots = [default_templates_dir()]
     messages = load_messages(roots)
     lang = bank.languages[0]
-    view = report_context(result, lang, messages, mode="pdf")
+    view = report_context(result, Words(lang, messages), mode="pdf")
     return render_html(view, roots, Words(lang, messages), Brand())
 
 
 def run_ours(responses: Path, out: Path) -> None:
-    build_report([responses], output=out, bank_dir=BANK)
+    build_report([responses], Options(bank=BANK), output=out)
 
 
 def run_bare(html: str, same_options: bool) -> bytes:

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from audit.load import load_bank  # noqa: E402
+from audit.read.bank import load_bank  # noqa: E402
 from audit.site.pages import ASSET_DIR, ASSETS, build_site, site_templates_dir, write_pages  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

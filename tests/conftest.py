@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 import yaml
 
-from audit.load import load_bank, load_responses
+from audit.read.bank import load_bank
+from audit.read.answers import load_responses
 from audit.model import Bank
-from audit.score import Result, score
+from audit.engine.score import Result, score
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 from audit.model import Bank
 
 from .conftest import make_bank, respondent, score_team
@@ -160,7 +160,7 @@ def test_quoted_boolean_words_are_keys(tmp_path: Path) -> None:
     bank = two_profile_bank(tmp_path / "b")
     path = tmp_path / "a.yaml"
     path.write_text("bank: test\nprofile: {shop: 'yes', b2b: \"no\"}\nanswers: {qb: 1}\n")
-    from audit.load import load_responses
+    from audit.read.answers import load_responses
     assert load_responses([path], bank).respondents[0].profile == {"shop": "yes", "b2b": "no"}
     path.write_text("bank: test\nprofile: {shop: yes}\n")
     with pytest.raises(Exception, match=r"a.yaml:2: profile.shop: YAML reads this key as true/false"):
@@ -168,7 +168,7 @@ def test_quoted_boolean_words_are_keys(tmp_path: Path) -> None:
 
 
 def test_organisation_and_version_warnings(tmp_path: Path) -> None:
-    from audit.load import load_responses
+    from audit.read.answers import load_responses
     bank = two_profile_bank(tmp_path / "b")
     (tmp_path / "1.yaml").write_text("bank: test\nbank_version: '1'\norganisation: Acme\nanswers: {qb: 1}\n")
     (tmp_path / "2.yaml").write_text("bank: test\nbank_version: '0'\norganisation: ACME Ltd\nanswers: {qb: 0}\n")

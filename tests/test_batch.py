@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from audit.batch import run_batch
-from audit.project import find_project, find_projects
+from audit.run.batch import run_batch
+from audit.read.project import find_project, find_projects
 
 from .conftest import ROOT
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from audit.load import load_bank, load_responses
-from audit.schema import schemas
-from audit.score import score
+from audit.read.bank import load_bank
+from audit.read.answers import load_responses
+from audit.write.schema import schemas
+from audit.engine.score import score
 
 from .conftest import MINI, ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 
 from .conftest import ROOT
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from audit.followup import Change
-from audit.report import build_report
+from audit.engine.followup import Change
+from audit.run.options import Options
+from audit.run.report import build_report
 
 from .conftest import MINI, respondent, write_yaml
 from .reporting import flat, pdftotext, weasyprint_silent  # noqa: F401
@@ -114,7 +115,7 @@ def test_bad_baseline_is_an_error_and_nothing_is_written(audits: tuple[Path, Pat
 def test_report_shows_the_progress_part(audits: tuple[Path, Path], tmp_path: Path) -> None:
     before, now = audits
     out = tmp_path / "report.pdf"
-    build_report([now], output=out, bank_dir=MINI, baseline=[before], lang="en")
+    build_report([now], Options(bank=MINI, baseline=tuple([before]), lang="en"), output=out)
     data = json.loads(cli("score", "--bank", str(MINI), "--format", "json", "--baseline", str(before),
                           str(now)).stdout)["baseline"]
     text = flat(pdftotext(out))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 
 from .conftest import MINI, ROOT
 from .reporting import pdftotext

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from audit.errors import InputError
-from audit.load import load_bank, load_responses
-from audit.plan import load_plan, plan_of
-from audit.report import build_report
-from audit.score import Result, score
+from audit.read.bank import load_bank
+from audit.read.answers import load_responses
+from audit.read.plan import load_plan
+from audit.engine.payback import plan_of
+from audit.run.options import Options
+from audit.run.report import build_report
+from audit.engine.score import Result, score
 
 from .conftest import write_yaml
 from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
@@ -146,7 +149,7 @@ def test_report_shows_the_plan_with_payback(duo: tuple[Path, Path, Result], tmp_
         action("card", "2027-Q2", ["f1"], 8000, 26000, 22000, notes={"es": "<b>Cara</b> & cara", "en": "Dear"}),
     ]})
     out = tmp_path / "report.pdf"
-    written = build_report([team], output=out, bank_dir=bank_dir, plan_file=plan)
+    written = build_report([team], Options(bank=bank_dir, plan=plan), output=out)
     assert not written.warnings
     text = flat(pdftotext(out))
     assert "Plan de acción y retorno" in text

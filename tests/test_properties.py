@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.load import NA, Response, Team, load_bank
+from audit.model import NA, Response, Team
+from audit.read.bank import load_bank
 from audit.model import Bank, Question
-from audit.score import Result, score
+from audit.engine.score import Result, score
 
 from .conftest import MINI
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from audit.load import load_bank, load_responses
-from audit.output import fmt
-from audit.report import build_report
-from audit.score import Result, score
+from audit.read.bank import load_bank
+from audit.read.answers import load_responses
+from audit.write.terminal import fmt
+from audit.run.options import Options
+from audit.run.report import build_report
+from audit.engine.score import Result, score
 
 from .conftest import ROOT
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
@@ -40,7 +42,7 @@ def es(value: float | None, digits: int = 1) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Result]]:
     out = tmp_path_factory.mktemp("demo") / "report.pdf"
-    written = build_report([DEMO], output=out, bank_dir=BANK, brand_file=BRAND)
+    written = build_report([DEMO], Options(bank=BANK, brand=BRAND), output=out)
     assert not [w for w in written.warnings if w.startswith("rendering:")]
     bank = load_bank(BANK)
     yield out, score(bank, load_responses([DEMO], bank))
@@ -241,7 +243,7 @@ def test_english_and_spanish_write_numbers_and_dates_their_way(tmp_path: Path) -
     texts = {}
     for lang in ("es", "en"):
         out = tmp_path / f"{lang}.pdf"
-        build_report([team], output=out, bank_dir=bank, lang=lang)
+        build_report([team], Options(bank=bank, lang=lang), output=out)
         texts[lang] = flat(pdftotext(out))
         assert PdfReader(out).trailer["/Root"]["/Lang"] == lang
     # shop 56.25 is printed 56.2 by the CLI (half to even): the report agrees in both languages
@@ -261,7 +263,7 @@ def test_html_is_the_same_report_standalone(tmp_path: Path) -> None:
     team = duo_team(tmp_path / "team.yaml")
     html = tmp_path / "report.html"
     pdf = tmp_path / "report.pdf"
-    written = build_report([team], output=pdf, html=html, bank_dir=bank, brand_file=BRAND)
+    written = build_report([team], Options(bank=bank, brand=BRAND), output=pdf, html=html)
     assert written.html == html and written.pdf == pdf
     page = html.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>")
@@ -276,12 +278,12 @@ def test_undated_answers_make_an_undated_report(tmp_path: Path) -> None:
     bank = duo_bank(tmp_path / "bank")
     team = duo_team(tmp_path / "team.yaml", submitted=False)
     out = tmp_path / "r.pdf"
-    build_report([team], output=out, bank_dir=bank, lang="en")
+    build_report([team], Options(bank=bank, lang="en"), output=out)
     assert "Undated" in pages(out)[0]
     meta = PdfReader(out).metadata
     assert meta is not None and "/CreationDate" not in meta
     # --date sets it
-    build_report([team], output=out, bank_dir=bank, lang="en", date=dt.date(2027, 1, 31))
+    build_report([team], Options(bank=bank, lang="en", date=dt.date(2027, 1, 31)), output=out)
     assert "31 January 2027" in pages(out)[0]
     meta = PdfReader(out).metadata
     assert meta is not None and meta["/CreationDate"] == "D:20270131"
@@ -293,7 +295,7 @@ def test_a_bare_bank_and_an_unscored_team_still_make_a_report(tmp_path: Path) ->
     bank = make_bank(tmp_path / "bank", [{"id": "q", "scale": "two", "na": True}], levels=[], departments=[])
     team = write_yaml(tmp_path / "team.yaml", {"bank": "test", "answers": {"q": "na"}})
     out = tmp_path / "r.pdf"
-    written = build_report([team], output=out, bank_dir=tmp_path / "bank")
+    written = build_report([team], Options(bank=tmp_path / "bank"), output=out)
     assert written.pages >= 8 and not written.warnings
     text = flat(pdftotext(out))
     assert "Unnamed organisation" in text and "— / 100" in text

@@ -10,8 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from audit.errors import InputError
-from audit.pdf import LockedFetcher, RefusedResource, file_url
-from audit.report import build_report, default_templates_dir
+from audit.write.report.pdf import LockedFetcher, RefusedResource, file_url
+from audit.run.options import Options
+from audit.run.report import build_report, default_templates_dir
 
 from .conftest import write_yaml
 from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
@@ -66,7 +67,7 @@ def test_brand_file_errors(case: str, duo: tuple[Path, Path], tmp_path: Path) ->
     brand.write_text(text, encoding="utf-8")
     (tmp_path / "brand" / "notes.txt").write_text("not a font")
     with pytest.raises(InputError) as exc:
-        build_report([duo[1]], output=tmp_path / "r.pdf", bank_dir=duo[0], brand_file=brand)
+        build_report([duo[1]], Options(bank=duo[0], brand=brand), output=tmp_path / "r.pdf")
     assert problems(exc, brand.parent) == expected
     assert not (tmp_path / "r.pdf").exists()
 
@@ -89,7 +90,7 @@ def test_brand_fonts_and_colours_are_used(duo: tuple[Path, Path], tmp_path: Path
         "consultancy": "Casa & Co", "colours": {"primary": "#7a1f5c"},
         "fonts": {"body": {"regular": "fonts/Body.ttf"}}, "footer": {"es": "Pie propio", "en": "Own footer"}})
     out = tmp_path / "r.pdf"
-    build_report([duo[1]], output=out, bank_dir=duo[0], brand_file=brand, lang="en")
+    build_report([duo[1]], Options(bank=duo[0], brand=brand, lang="en"), output=out)
     reader = PdfReader(out)
     names = {str(f.get_object()["/BaseFont"]) for page in reader.pages
              for f in page["/Resources"]["/Font"].values()}
@@ -111,7 +112,7 @@ def test_consultant_templates_come_first(duo: tuple[Path, Path], tmp_path: Path)
     write_yaml(mine / "messages.yaml", {"summary": {"es": "Lo esencial", "en": "The essentials"}})
     (mine / "custom.css").write_text(".summary h1 { font-size: 30pt; }\n", encoding="utf-8")
     out = tmp_path / "r.pdf"
-    build_report([duo[1]], output=out, bank_dir=duo[0], templates=mine, lang="en")
+    build_report([duo[1]], Options(bank=duo[0], templates=mine, lang="en"), output=out)
     text = flat(pdftotext(out))
     assert "Our own words." in text and "The essentials" in text
     assert "Executive summary" not in text
@@ -132,7 +133,7 @@ def test_templates_cannot_reach_out(template: str, expected: str, duo: tuple[Pat
     out = tmp_path / "r.pdf"
     out.write_bytes(b"the previous report")
     with pytest.raises(InputError) as exc:
-        build_report([duo[1]], output=out, bank_dir=duo[0], templates=mine)
+        build_report([duo[1]], Options(bank=duo[0], templates=mine), output=out)
     assert expected in str(exc.value)
     assert out.read_bytes() == b"the previous report"
 
@@ -152,7 +153,7 @@ def test_missing_message_is_an_input_error(duo: tuple[Path, Path], tmp_path: Pat
     mine.mkdir()
     (mine / "_findings.html.j2").write_text('<p>{{ t("no_such_words") }}</p>\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"no message 'no_such_words' in messages\.yaml"):
-        build_report([duo[1]], output=tmp_path / "r.pdf", bank_dir=duo[0], templates=mine)
+        build_report([duo[1]], Options(bank=duo[0], templates=mine), output=tmp_path / "r.pdf")
 
 
 # -- the URL fetcher --------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_fetcher_serves_the_allowed_folders_only(tmp_path: Path) -> None:
 def test_html_in_answers_is_printed_literally(duo: tuple[Path, Path], tmp_path: Path) -> None:
     team = duo_team(tmp_path / "evil.yaml", organisation=INJECTION, comment=INJECTION, answer=INJECTION)
     out, html = tmp_path / "r.pdf", tmp_path / "r.html"
-    build_report([team], output=out, html=html, bank_dir=duo[0])
+    build_report([team], Options(bank=duo[0]), output=out, html=html)
     text = pdftotext(out)
     assert flat(text).count("<script>alert('x')</script> <b>bold</b> & </style>") >= 5  # cover, header, quotes
     page = html.read_text(encoding="utf-8")
@@ -201,7 +202,7 @@ def test_html_in_answers_is_printed_literally(duo: tuple[Path, Path], tmp_path: 
 
 def test_bad_input_leaves_an_existing_report_untouched(duo: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    build_report([duo[1]], output=out, bank_dir=duo[0])
+    build_report([duo[1]], Options(bank=duo[0]), output=out)
     before = out.read_bytes()
     bad_answers = write_yaml(tmp_path / "bad.yaml", {"bank": "duo", "answers": {"f1": 9, "zz": 1}})
     bad_date = write_yaml(tmp_path / "date.yaml", {"bank": "duo", "submitted": "next tuesday",

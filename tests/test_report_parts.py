@@ -8,12 +8,15 @@ from typing import Any
 
 import pytest
 
-from audit.brand import Brand
-from audit.charts import Bar, Palette, bars, mix, radar
-from audit.formats import figure, long_date, number, parse_timestamp, percent
-from audit.output import fmt
-from audit.report import css_string, default_templates_dir, load_messages
-from audit.view import report_context
+from audit.model.brand import Brand
+from audit.write.report.charts import Bar, Palette, bars, mix, radar
+from audit.read.answers import parse_timestamp
+from audit.write.formats import figure, long_date, number, percent
+from audit.write.terminal import fmt
+from audit.read.messages import load_messages
+from audit.write.messages import Words
+from audit.write.report.html import css_string, default_templates_dir
+from audit.write.report.view import report_context
 
 from .conftest import make_bank, respondent, score_team
 
@@ -74,7 +77,7 @@ def _view(tmp_path: Path, areas: list[dict[str, Any]], rules: list[dict[str, Any
           *answers: dict[str, Any], brand: Brand | None = None) -> Any:
     bank = make_bank(tmp_path / "bank", [], areas=areas, rules=rules)
     result = score_team(bank, tmp_path, *answers)
-    return report_context(result, "en", _messages(), brand=brand)
+    return report_context(result, Words("en", _messages()), brand=brand)
 
 
 def _area(ident: str, *sections: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 
 from .conftest import ROOT, write_yaml
 from .reporting import flat, pdftotext

@@ -8,7 +8,7 @@ plugins:
       languages: [es, en]      # languages to build (default: all of the bank's)
       pages: [home, about, sections, results, team]
       organisation: Acme S.L.  # filled in for every respondent (default: empty)
-      templates: my-templates  # folder whose templates and strings.yaml win over ours
+      templates: my-templates  # folder whose templates and messages.yaml win over ours
 ```
 """
 
@@ -48,4 +48,4 @@ class SiteConfig(base.Config):  # type: ignore[no-untyped-call]
     """The client's name, filled in for every respondent (who may still change it)."""
 
     templates = c.Optional(c.Dir(exists=True))
-    """A folder of page templates and strings.yaml that win over the packaged ones."""
+    """A folder of page templates and messages.yaml that win over the packaged ones."""

@@ -19,13 +19,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
-import yaml
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from ..files import packaged_templates
-from ..model import Bank, Section
-from ..output import text_of
+from ..model import Bank, Section, kind_of, text_of
+from ..model.kinds import KINDS
+from ..resources import packaged_templates
+from ..write.messages import Messages, Words
 
 PAGE_KINDS = ("home", "about", "sections", "results", "team")
 ASSETS = {"js": "loyalty-audit.js", "css": "loyalty-audit.css"}
@@ -36,12 +36,7 @@ MINUTES_PER_QUESTION = 0.5
 
 def site_templates_dir() -> Path:
     """The site templates that ship with the package."""
-    return packaged_templates("site", "strings.yaml")
-
-
-def sum_mode() -> str:
-    """How the scoring engine adds floats: left to right (``audit.score.total``) everywhere."""
-    return "naive"
+    return packaged_templates("site", "messages.yaml")
 
 
 @dataclass(frozen=True)
@@ -69,20 +64,6 @@ class SiteContent:
 
     def page(self, key: str, lang: str) -> SitePage | None:
         return next((p for p in self.pages if p.key == key and p.lang == lang), None)
-
-
-def load_strings(dirs: Sequence[Path], languages: Sequence[str]) -> dict[str, dict[str, str]]:
-    """The site's own words per language: the first folder's file wins, English fills gaps."""
-    merged: dict[str, dict[str, str]] = {}
-    for folder in reversed(list(dirs)):
-        path = folder / "strings.yaml"
-        if path.is_file():
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same data, faster
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-            for lang, words in data.items():
-                merged.setdefault(str(lang), {}).update({str(k): str(v) for k, v in words.items()})
-    english = merged.get("en", {})
-    return {lang: {**english, **merged.get(lang, {})} for lang in languages}
 
 
 def _only(value: Any, lang: str, languages: set[str]) -> Any:
@@ -131,22 +112,23 @@ def _tidy(body: str) -> str:
     return "\n".join(line for line in body.splitlines() if line.strip()) + "\n"
 
 
-def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: str | None = None,
-               kinds: Sequence[str] = PAGE_KINDS, use_directory_urls: bool = False,
+def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | None = None,
+               default: str | None = None, kinds: Sequence[str] = PAGE_KINDS, use_directory_urls: bool = False,
                template_dirs: Sequence[Path] = (), organisation: str | None = None) -> SiteContent:
     """Render every page of the site of ``bank``.
 
     ``languages`` are the bank languages to build (all by default) and ``default`` the one
     at the site's root (the bank's first); ``kinds`` picks among :data:`PAGE_KINDS`;
-    ``organisation`` is filled in for every respondent (they may still change it).
+    ``organisation`` is filled in for every respondent (they may still change it);
+    ``messages`` are the site's words (``templates/site/messages.yaml`` and the consultant's).
     """
     languages = list(languages or bank.languages)
     default = default or (bank.languages[0] if bank.languages[0] in languages else languages[0])
     dirs = [*template_dirs, site_templates_dir()]
     env = _environment(dirs)
-    strings = load_strings(dirs, languages)
+    env.globals["answer_shape"] = lambda q: kind_of(q).answer
+    strings = {lang: Words(lang, messages).all() for lang in languages}
     counts = _counts(bank)
-    mode = sum_mode()
     bank_json = bank.model_dump(mode="json", by_alias=True)
 
     # (key, path, kind, extra context), the same in every language
@@ -205,7 +187,7 @@ def build_site(bank: Bank, *, languages: Sequence[str] | None = None, default: s
             "lang": lang,
             "strings": s,
             "pages": pages_map,
-            "sum": mode,
+            "kinds": {name: kind.to_json() for name, kind in KINDS.items()},
             **({"organisation": organisation} if organisation else {}),
         })
     return SiteContent(bank, default, languages, pages, navs, payloads, strings)

@@ -29,8 +29,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from ..errors import InputError
-from ..load import default_bank_dir, load_bank
-from ..output import text_of
+from ..model import text_of
+from ..read.bank import load_bank
+from ..read.messages import load_messages
+from ..resources import default_bank_dir
 from .config import SiteConfig
 from .pages import ASSET_DIR, ASSETS, SiteContent, SitePage, build_site, payload_tag, site_templates_dir
 
@@ -77,8 +79,10 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         if not self.config.enabled:
             return config
         self.bank_dir = Path(self.config.bank) if self.config.bank else default_bank_dir()
+        template_dirs = [Path(self.config.templates)] if self.config.templates else []
         try:
             bank = load_bank(self.bank_dir)
+            messages = load_messages([*template_dirs, site_templates_dir()])
         except InputError as exc:
             raise PluginError(problems_text(exc)) from None
         languages = list(self.config.languages or bank.languages)
@@ -91,8 +95,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
                                            else languages[0])
         if default not in languages:
             languages.insert(0, default)
-        template_dirs = [Path(self.config.templates)] if self.config.templates else []
-        self.content = build_site(bank, languages=languages, default=default, kinds=self.config.pages,
+        self.content = build_site(bank, messages, languages=languages, default=default, kinds=self.config.pages,
                                   use_directory_urls=config.use_directory_urls,
                                   template_dirs=template_dirs, organisation=self.config.organisation)
         self.by_uri = {p.src_uri: p for p in self.content.pages}

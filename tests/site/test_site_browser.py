@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot
 
-from audit.load import load_bank
-from audit.output import text_of
-from audit.score import applies
+from audit.read.bank import load_bank
+from audit.model import text_of
+from audit.engine.score import applies
 
 BANK = load_bank(ROOT / "questions")
 DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_support import ROOT, mkdocs_build
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 from audit.site.pages import PAYLOAD_ID
 
 PAYLOAD = re.compile(rf'<script type="application/json" id="{PAYLOAD_ID}">(.*?)</script>', re.S)

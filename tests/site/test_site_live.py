@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
 
-from audit.load import load_bank
+from audit.read.bank import load_bank
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,113 @@
+"""The action plan (``plan.yaml``): recommendations turned into costed actions, with payback.
+
+The second source article's point: the payback of a loyalty action must count the cost of
+running it, not only the cost of launching it. A card whose yearly upkeep eats the extra
+sales it brings never pays back, however cheap it was to print.
+
+```yaml
+currency: EUR                       # ISO 4217 code, default EUR
+actions:
+  - id: delivery-tracking           # unique
+    title: {es: Seguimiento de pedidos, en: Order tracking}   # or a plain string
+    questions: [bo-delivery-tracking, bo-on-time-rate]         # question ids of the bank
+    owner: operations               # a department of the bank (when it declares any)
+    quarter: 2027-Q1                # YYYY-Qn
+    one_off_cost: 12000             # launching it, once
+    yearly_cost: 3000               # running it, every year (people, licences, upkeep)
+    yearly_benefit: 20000           # what it is expected to bring every year
+    notes: {es: ..., en: ...}       # optional
+```
+
+Payback in months = 12 x one-off cost / (yearly benefit - yearly cost). When the yearly
+cost is as large as the benefit or larger, the action never pays back
+(:mod:`audit.engine.payback`). :mod:`audit.read.plan` reads and checks the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from .text import ID_PATTERN, Model, Text, describe
+
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+Money = Annotated[float, Field(ge=0)]
+
+
+def _quarter(value: str) -> str:
+    if not QUARTER.match(value):
+        raise ValueError(f"{describe(value)} is not a quarter; expected a year and a quarter such as \"2027-Q1\"")
+    return value
+
+
+def _currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"{describe(value)} is not a currency code; expected three capital letters such as EUR")
+    return value
+
+
+class ActionFile(Model):
+    """One action of ``plan.yaml`` as written."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: Text
+    questions: Annotated[list[Annotated[str, Field(pattern=ID_PATTERN)]], Field(min_length=1)]
+    owner: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    quarter: Annotated[str, AfterValidator(_quarter)]
+    one_off_cost: Money = 0
+    yearly_cost: Money = 0
+    yearly_benefit: Money = 0
+    notes: Text | None = None
+
+
+class PlanFile(Model):
+    """``plan.yaml`` as written."""
+
+    currency: Annotated[str, AfterValidator(_currency)] = "EUR"
+    actions: Annotated[list[ActionFile], Field(min_length=1)]
+
+
+@dataclass
+class Action:
+    """One costed action, with its payback and the recommendations it addresses."""
+
+    id: str
+    title: str | dict[str, str]
+    questions: list[str]
+    owner: str | None
+    quarter: str
+    one_off_cost: float
+    yearly_cost: float
+    yearly_benefit: float
+    notes: str | dict[str, str] | None
+    line: int
+    recommendations: list[str] = field(default_factory=list)  # the linked questions below target
+    gain: float = 0.0  # overall points won by bringing those questions to full score
+
+    @property
+    def net_yearly(self) -> float:
+        """What the action brings in a year once its running costs are paid."""
+        return self.yearly_benefit - self.yearly_cost
+
+    @property
+    def pays_back(self) -> bool:
+        return self.net_yearly > 0
+
+    @property
+    def payback_months(self) -> float | None:
+        """Months until the one-off cost is recovered; None when it never is."""
+        if not self.pays_back:
+            return None
+        return 12 * self.one_off_cost / self.net_yearly
+
+
+@dataclass
+class PlanInput:
+    """A checked ``plan.yaml``: the file, and its actions in file order."""
+
+    path: str
+    currency: str
+    actions: list[Action]

@@ -1,0 +1,76 @@
+"""Reading ``plan.yaml`` (the format is in :mod:`audit.model.plan`), checked against the bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError, Problem
+from ..model import Bank, describe
+from ..model.plan import Action, PlanFile, PlanInput
+from .documents import Document, load_document
+from .validation import problems_from, suggest
+
+
+def load_plan(path: Path | str, bank: Bank) -> PlanInput:
+    """Read and check ``plan.yaml`` against ``bank``; every problem at once, with its line."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError([Problem(str(path), 1, "this is a folder; expected a plan file such as plan.yaml")])
+    if not path.is_file():
+        raise InputError([Problem(str(path), 1, "no such file; expected a plan file such as plan.yaml")])
+    doc = load_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), f"the file holds {describe(doc.data)}; expected a mapping "
+                                          "with currency and actions")])
+    problems: list[Problem] = []
+    try:
+        spec: PlanFile | None = PlanFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += problems_from(exc, doc, PlanFile)
+        spec = None
+    # the checks against the bank run on what was written, so a shape problem elsewhere in the
+    # file does not hide them: every problem is reported at once
+    questions = {q.id for _, _, q in bank.questions()}
+    departments = [d.key for d in bank.departments]
+    seen: set[str] = set()
+    written = doc.data.get("actions")
+    for i, a in enumerate(written if isinstance(written, list) else []):
+        if not isinstance(a, dict):
+            continue
+        loc: tuple[str | int, ...] = ("actions", i)
+        if isinstance(a.get("id"), str):
+            if a["id"] in seen:
+                problems.append(doc.problem(loc + ("id",), f"action '{a['id']}' appears twice; expected unique ids"))
+            seen.add(a["id"])
+        linked = a.get("questions")
+        if isinstance(linked, list):
+            for j, qid in enumerate(linked):
+                if isinstance(qid, str) and qid not in questions:
+                    problems.append(doc.problem(loc + ("questions", j), f"unknown question '{qid}'; "
+                                                f"{suggest(qid, sorted(questions))}"))
+            if len({str(q) for q in linked}) != len(linked):
+                problems.append(doc.problem(loc + ("questions",), "a question is listed twice; expected each once"))
+        owner = a.get("owner")
+        if isinstance(owner, str) and departments and owner not in departments:
+            problems.append(doc.problem(loc + ("owner",), f"unknown department '{owner}'; "
+                                        f"{suggest(owner, departments)}"))
+        for key in ("title", "notes"):
+            _check_languages(doc, loc + (key,), a.get(key), bank, problems)
+    if problems or spec is None:
+        raise InputError(problems)
+    actions = [Action(a.id, a.title, list(a.questions), a.owner, a.quarter, a.one_off_cost, a.yearly_cost,
+                      a.yearly_benefit, a.notes, doc.line(("actions", i))) for i, a in enumerate(spec.actions)]
+    return PlanInput(doc.path, spec.currency, actions)
+
+
+def _check_languages(doc: Document, loc: tuple[str | int, ...], text: object, bank: Bank,
+                     problems: list[Problem]) -> None:
+    if isinstance(text, dict):
+        unknown = [lang for lang in text if lang not in bank.languages]
+        if unknown:
+            problems.append(doc.problem(loc, f"text in unknown language {', '.join(unknown)}; expected only "
+                                             f"the bank's languages ({', '.join(bank.languages)})"))
+
+

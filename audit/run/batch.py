@@ -1,0 +1,173 @@
+"""``loyalty-audit report --batch``: every client's report, in parallel, one bad client never
+stopping the others.
+
+Each client is reported in a worker process (``spawn``: nothing is shared but the arguments),
+so WeasyPrint's caches and memory stay per process and a crash in one client is that
+client's failure, not the batch's. Workers are replaced after a few reports to keep their
+memory from growing across a long batch. Each worker is a one-process executor replaced by
+hand: ``ProcessPoolExecutor(max_tasks_per_child=...)`` deadlocks on Python 3.11 to 3.13
+once a worker retires with tasks still queued (CPython issue gh-115634).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..errors import InputError
+from ..read.project import Project, find_projects
+from ..write.terminal import progress, summary_table
+from .options import Options
+from .report import Written, build_report
+
+TASKS_PER_WORKER = 8
+REPORT_NAME = "report.pdf"
+
+
+@dataclass
+class Outcome:
+    """What happened to one client."""
+
+    client: str
+    pdf: str | None = None
+    pages: int = 0
+    respondents: int = 0
+    score: float | None = None
+    level: str | None = None
+    problems: list[str] = field(default_factory=list)  # bad input, as path:line lines
+    warnings: list[str] = field(default_factory=list)
+    failure: str | None = None  # a bug: the traceback
+    peak_kib: int = 0  # the worker's peak memory so far
+    worker: int = 0  # the process that wrote it
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.failure is None
+
+
+def report_path(project: Project, out_dir: Path | None) -> Path:
+    """Where the project's report goes: ``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``."""
+    return out_dir / f"{project.name}.pdf" if out_dir is not None else project.root / REPORT_NAME
+
+
+def report_project(project: Project, output: Path, options: Options) -> Written:
+    """Write the project's report with everything its folder holds (``options``: language, date)."""
+    return build_report([project.answers], replace(options, bank=project.bank, brand=project.brand,
+                                                   plan=project.plan, allow_empty=True,
+                                                   organisation=project.client,
+                                                   baseline=(project.baseline,) if project.baseline else ()),
+                        output=output)
+
+
+Reporter = Callable[[Project, Path, Options], Written]
+
+
+def report_one(project: Project, out_dir: Path | None, options: Options,
+               reporter: Reporter = report_project) -> Outcome:
+    """Report one client with ``reporter``; never raises (a worker's whole job)."""
+    outcome = Outcome(project.name)
+    try:
+        written = reporter(project, report_path(project, out_dir), options)
+        outcome.pdf = str(written.pdf) if written.pdf else None
+        outcome.pages, outcome.respondents = written.pages, written.respondents
+        outcome.score, outcome.level, outcome.warnings = written.score, written.level, written.warnings
+    except InputError as exc:
+        outcome.problems = [str(p) for p in exc.problems]
+    except Exception:  # a bug in one client's report is that client's failure, not the batch's
+        outcome.failure = traceback.format_exc()
+    outcome.peak_kib, outcome.worker = peak_kib(), os.getpid()
+    return outcome
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory in KiB (VmHWM: ru_maxrss would carry the parent's
+    peak over through fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_batch(projects: list[Project], options: Options, *, out_dir: Path | None = None,
+              jobs: int | None = None, done: Callable[[Outcome], None] | None = None,
+              tasks_per_worker: int = TASKS_PER_WORKER, reporter: Reporter = report_project) -> list[Outcome]:
+    """Report every project, ``jobs`` at a time (default: every core); outcomes in project order.
+
+    ``done`` is called with each outcome as it comes; a worker process is replaced after
+    ``tasks_per_worker`` reports. ``reporter`` writes one report (a module-level function,
+    so that worker processes can import it).
+    """
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(projects)))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes: dict[int, Outcome] = {}
+    if jobs == 1:
+        for i, project in enumerate(projects):
+            outcomes[i] = report_one(project, out_dir, options, reporter)
+            if done:
+                done(outcomes[i])
+        return [outcomes[i] for i in range(len(projects))]
+    context = multiprocessing.get_context("spawn")
+    queue = list(enumerate(projects))[::-1]  # popped from the end: project order
+    slots: list[tuple[ProcessPoolExecutor, int]] = []  # each worker and the reports it has written
+    running: dict[Future[Outcome], tuple[int, int]] = {}  # -> (project index, slot)
+
+    def submit(slot: int) -> None:
+        executor, count = slots[slot]
+        if count >= tasks_per_worker:
+            executor.shutdown(wait=True)
+            executor, count = ProcessPoolExecutor(max_workers=1, mp_context=context), 0
+        i, project = queue.pop()
+        slots[slot] = (executor, count + 1)
+        running[executor.submit(report_one, project, out_dir, options, reporter)] = (i, slot)
+
+    try:
+        for slot in range(jobs):
+            slots.append((ProcessPoolExecutor(max_workers=1, mp_context=context), 0))
+            submit(slot)
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i, slot = running.pop(future)
+                try:
+                    outcomes[i] = future.result()
+                except Exception:  # the worker itself died (killed, out of memory)
+                    outcomes[i] = Outcome(projects[i].name, failure=traceback.format_exc())
+                    slots[slot] = (slots[slot][0], tasks_per_worker)  # replace it
+                if done:
+                    done(outcomes[i])
+                if queue:
+                    submit(slot)
+    finally:
+        for executor, _ in slots:
+            executor.shutdown(wait=True, cancel_futures=True)
+    return [outcomes[i] for i in range(len(projects))]
+
+
+def report_clients(clients: Path, options: Options, *, out_dir: Path | None = None, jobs: int | None = None) -> int:
+    """``report --batch``: every client's report, progress and a summary table; the exit status
+    (0 done, 2 some client's input is bad, 1 some client failed)."""
+    projects = find_projects(clients)
+    with progress(len(projects)) as done:
+        outcomes = run_batch(projects, options, out_dir=out_dir, jobs=jobs, done=done)
+    Console(highlight=False, soft_wrap=False).print(summary_table(outcomes))
+    for outcome in outcomes:
+        for line in outcome.problems:
+            click.echo(f"{outcome.client}: {line}", err=True)
+        if outcome.failure:
+            click.echo(f"{outcome.client}: internal failure\n{outcome.failure}", err=True)
+    if any(o.failure for o in outcomes):
+        return 1
+    return 2 if any(o.problems for o in outcomes) else 0

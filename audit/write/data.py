@@ -1,0 +1,106 @@
+"""The result and the answers as data: ``score --format json`` and ``csv``, response files.
+
+Numbers are unrounded (``repr`` in CSV), exactly those of the engine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..engine.followup import Followup
+from ..engine.score import Node, Result
+from ..model import NA, Bank, Team, text_of
+
+
+def to_json(result: Result, followup: Followup | None = None) -> str:
+    """docs/score-json.md; with a follow-up, the same document plus a ``baseline`` member."""
+    data = result.to_json()
+    if followup is not None:
+        data["baseline"] = followup.to_json()
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def to_csv(result: Result, lang: str | None = None) -> str:
+    """One row per reported figure: overall, areas, sections, questions, departments."""
+    lang = lang or result.bank.languages[0]
+    titles = titles_of(result.bank, lang)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["kind", "id", "title", "department", "score", "level", "divergence",
+                     "flagged", "share", "answered", "gain", "effort"])
+
+    def row(kind: str, ident: str, node: Node) -> None:
+        writer.writerow([kind, ident, titles.get(ident, ""), "", _num(node.score), node.level or "",
+                         _num(node.divergence), str(node.flagged).lower(), "", "", "", ""])
+
+    row("overall", "overall", result.overall)
+    for ident, node in result.areas.items():
+        row("area", ident, node)
+    for ident, node in result.sections.items():
+        row("section", ident, node)
+    gains = {r.question: r for r in result.recommendations}
+    for ident, q in result.questions.items():
+        rec = gains.get(ident)
+        writer.writerow(["question", ident, titles.get(ident, ""), "", _num(q.score), "", "", "",
+                         repr(q.share), q.answered, repr(rec.gain) if rec else "",
+                         rec.effort if rec else ""])
+    for key, dept in result.departments.items():
+        writer.writerow(["department", "overall", "", key, _num(dept.overall)] + [""] * 7)
+        for ident, value in {**dept.areas, **dept.sections}.items():
+            kind = "area" if ident in dept.areas else "section"
+            writer.writerow([f"department-{kind}", ident, titles.get(ident, ""), key, _num(value)]
+                            + [""] * 7)
+    return out.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def titles_of(bank: Bank, lang: str) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for area in bank.areas:
+        titles[area.id] = text_of(area.title, lang)
+        for section in area.sections:
+            titles[section.id] = text_of(section.title, lang)
+            for q in section.questions:
+                titles[q.id] = text_of(q.text, lang)
+    return titles
+
+
+def responses_document(team: Team) -> dict[str, Any]:
+    """The team as one response file (docs/responses.md) (the ``respondents`` list form)."""
+    entries = []
+    for r in team.respondents:
+        who: dict[str, Any] = {}
+        if r.name is not None:
+            who["name"] = r.name
+        if r.department is not None:
+            who["department"] = r.department
+        entry: dict[str, Any] = {"respondent": who}
+        if r.language is not None:
+            entry["language"] = r.language
+        if r.submitted is not None:
+            entry["submitted"] = r.submitted
+        entry["profile"] = dict(r.profile)
+        entry["answers"] = {k: ("na" if v is NA else v) for k, v in r.answers.items()}
+        if r.comments:
+            entry["comments"] = dict(r.comments)
+        entries.append(entry)
+    doc: dict[str, Any] = {"bank": team.bank_id}
+    if team.bank_version is not None:
+        doc["bank_version"] = team.bank_version
+    if team.organisation is not None:
+        doc["organisation"] = team.organisation
+    doc["respondents"] = entries
+    return doc
+
+
+
+
+def response_json(document: dict[str, Any]) -> str:
+    """A response file's text, as the site exports it."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

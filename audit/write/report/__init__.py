@@ -1,0 +1,1 @@
+"""The report: views of a result in one language, charts, HTML and the archival PDF."""

@@ -1,0 +1,634 @@
+"""The report as the templates see it: a :class:`~audit.engine.score.Result` in one language.
+
+:func:`report_context` turns the result into plain objects (areas, sections, questions with
+their answer distributions, recommendations, charts as SVG, the headline diagnosis and what
+to do first). Templates only print what is here; they compute nothing. Numbers stay
+unrounded until a template formats them with :mod:`audit.write.formats`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ... import __version__
+from ...engine.findings import dimensions_area, first_steps, headline_pair, headline_rule
+from ...engine.followup import Change, Followup
+from ...engine.payback import Plan, Totals
+from ...engine.score import UNSPECIFIED, Result, target_of
+from ...model import NA, Area, Bank, Question, Section, answer_score, kind_of
+from ...model.brand import Brand
+from ...model.plan import Action
+from ..formats import figure
+from ..messages import Words
+from .charts import Bar, Pair, Palette, bars, luminance, mix, paired_bars, radar
+
+DEFAULT_COLOURS = {"primary": "#1d3557", "accent": "#b5532f", "text": "#1f2328",
+                   "muted": "#66707a", "light": "#eef1f5"}
+EFFORT_GROUPS = (("low", "quick_wins"), ("medium", "projects"), ("high", "long_term"))
+TOP = 5
+DISAGREEMENT = 50  # individual answers this many points apart (half the scale) mean people disagree
+ANSWER_COLUMNS = 6
+
+
+# -- the view the templates see ---------------------------------------------------------
+
+@dataclass
+class LevelView:
+    key: str
+    label: str
+    summary: str
+
+
+@dataclass
+class Figure:
+    """A score with what it is read against."""
+
+    value: float | None
+    level: LevelView | None
+    target: float
+    divergence: float | None = None
+    flagged: bool = False
+
+    @property
+    def gap(self) -> float | None:
+        return None if self.value is None else self.target - self.value
+
+    @property
+    def below(self) -> bool:
+        return self.value is not None and self.value < self.target
+
+
+@dataclass
+class Person:
+    number: int
+    name: str
+    department: str
+    language: str
+    submitted: dt.date | None
+    source: str
+
+
+@dataclass
+class DepartmentView:
+    key: str
+    label: str
+    respondents: int
+    overall: float | None
+
+
+@dataclass
+class Quote:
+    who: str
+    text: str
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+    share: float  # of the respondents who answered
+    who: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuestionView:
+    id: str
+    number: str
+    text: str
+    help: str
+    type: str
+    scored: bool
+    score: float | None
+    share: float
+    answered: int
+    respondents: int
+    distribution: list[Count]
+    values: list[Quote]
+    na: int
+    unanswered: int
+    spread: float | None
+    disagree: bool
+    comments: list[Quote]
+    advice: str
+    kpis: list[str]
+    effort: str
+    gain: float | None
+    rank: int | None
+    target: float
+
+    @property
+    def below(self) -> bool:
+        return self.score is not None and self.score < self.target
+
+
+@dataclass
+class SectionView:
+    id: str
+    number: str
+    title: str
+    description: str
+    figure: Figure
+    questions: list[QuestionView]
+    below: int
+    scored: int
+    gain: float
+
+
+@dataclass
+class AreaView:
+    id: str
+    number: int
+    title: str
+    description: str
+    figure: Figure
+    sections: list[SectionView]
+    recommendations: int
+    gain: float
+
+
+@dataclass
+class RecView:
+    rank: int
+    id: str
+    area: str
+    section: str
+    where: str  # section number and title
+    question: str
+    advice: str
+    gain: float
+    effort: str
+    kpis: list[str]
+
+
+@dataclass
+class Finding:
+    id: str
+    title: str
+    text: str
+
+
+@dataclass
+class Headline:
+    title: str
+    text: str
+    short: str  # the text cut at a sentence, for the one-page summary
+    fired: bool
+    pair: tuple[str, float | None, str, float | None] | None
+    gap: float | None
+
+
+@dataclass
+class HeatRow:
+    title: str
+    is_area: bool
+    team: float | None
+    cells: list[tuple[float | None, str]]  # value, inline style
+    divergence: float | None
+    flagged: bool
+
+
+@dataclass
+class AnswerTable:
+    people: list[Person]
+    rows: list[tuple[str, str, list[str]]]  # heading rows have id "" and text only
+    first: int
+
+
+@dataclass
+class PlanRow:
+    """One action of the plan, in the report's language."""
+
+    action: Action
+    title: str
+    owner: str
+    notes: str
+    ranks: list[int]  # ranks of the recommendations it addresses
+
+
+@dataclass
+class PlanView:
+    currency: str
+    quarters: list[tuple[Totals, list[PlanRow]]]
+    total: Totals
+    uncovered: list[RecView]
+    warnings: list[str]
+
+
+@dataclass
+class ChangeRow:
+    number: str
+    title: str
+    is_area: bool
+    change: Change
+
+
+@dataclass
+class DroppedRow:
+    """Earlier answers to one question set aside for one reason, with where they were."""
+
+    question: str
+    reason: str
+    places: list[str]  # file:line
+
+
+@dataclass
+class FollowupView:
+    """This audit against the previous one."""
+
+    date: dt.date | None
+    respondents: int
+    bank_version: str | None
+    overall: Change
+    percent_to_target: tuple[float | None, float | None]
+    rows: list[ChangeRow]
+    charts: list[tuple[str, Markup]]  # (title, before/after chart): the areas, then each area's sections
+    dropped: list[DroppedRow]
+    not_compared: list[str]
+
+
+@dataclass
+class Report:
+    """Everything the templates print."""
+
+    lang: str
+    mode: str
+    title: str
+    subtitle: str
+    organisation: str
+    date: dt.date | None
+    stamp: str | None
+    consultant: str
+    consultancy: str
+    footer: str
+    logo: str
+    bank: Bank
+    digest: str
+    overall: Figure
+    completion: float | None
+    percent_to_target: float | None
+    target: float
+    threshold: float
+    people: list[Person]
+    departments: list[DepartmentView]
+    headline: Headline
+    findings: list[Finding]
+    top: list[RecView]
+    first_steps: list[str]
+    recommendations: list[RecView]
+    roadmap: list[tuple[str, str, list[RecView], float]]
+    areas: list[AreaView]
+    charts: dict[str, Markup | None]
+    dimensions: AreaView | None
+    heat: list[HeatRow]
+    heat_departments: list[DepartmentView]
+    answer_tables: list[AnswerTable]
+    warnings: list[str]
+    levels: list[LevelView]
+    plan: PlanView | None = None
+    followup: FollowupView | None = None
+    version: str = __version__
+
+
+# -- building the view ------------------------------------------------------------------
+
+def _answer_text(q: Question, value: Any, words: Words) -> str:
+    if value is None:
+        return "—"
+    if value is NA:
+        return words("na")
+    kind = kind_of(q)
+    if kind.answer == "multiple":
+        return ", ".join(words.bank(o.label) for o in kind.chosen(q, value)) if value else words("none_chosen")
+    if kind.answer == "single":
+        return ", ".join(words.bank(o.label) for o in kind.chosen(q, value)) or str(value)
+    if kind.answer == "numeric":
+        unit = words.bank(q.unit) if q.unit else ""
+        return f"{figure(value, words.lang)} {unit}".strip()
+    return str(value)
+
+
+def _level(bank: Bank, key: str | None, words: Words) -> LevelView | None:
+    for level in bank.levels:
+        if level.key == key:
+            return LevelView(level.key, words.bank(level.label), words.bank(level.summary))
+    return None
+
+
+def _who(person: Person) -> str:
+    return f"{person.name} ({person.department})" if person.department else person.name
+
+
+def _question_view(q: Question, number_: str, result: Result, people: list[Person], target: float,
+                   words: Words, ranks: dict[str, tuple[int, float]]) -> QuestionView:
+    respondents = result.team.respondents
+    qr = result.questions.get(q.id)
+    values = [r.answers.get(q.id) for r in respondents]
+    na = sum(1 for v in values if v is NA)
+    given = [(p, v) for p, v in zip(people, values, strict=True) if v is not None and v is not NA]
+    distribution: list[Count] = []
+    quotes: list[Quote] = []
+    kind = kind_of(q)
+    if kind.answer in ("single", "multiple"):
+        for option in q.options or []:
+            chosen = [p for p, v in given if kind.chooses(v, option.key)]
+            distribution.append(Count(words.bank(option.label), len(chosen),
+                                      len(chosen) / len(given) if given else 0.0,
+                                      [p.department or p.name for p in chosen]))
+    else:
+        quotes = [Quote(_who(p), _answer_text(q, v, words)) for p, v in given]
+    # the engine's own s(q), so a spread is measured exactly as the scores are
+    individual = [s for _, v in given if (s := answer_score(q, v)) is not None]
+    spread = 100 * (max(individual) - min(individual)) if len(individual) >= 2 else None
+    comments = [Quote(_who(p), r.comments[q.id]) for p, r in zip(people, respondents, strict=True)
+                if q.id in r.comments]
+    score_ = None if qr is None else qr.score
+    rank, gain = ranks.get(q.id, (None, None))
+    advice = words.bank(q.suggestion) if score_ is not None and score_ < target else ""
+    return QuestionView(
+        id=q.id, number=number_, text=words.bank(q.text), help=words.bank(q.help), type=q.type or "",
+        scored=q.scored, score=score_, share=qr.share if qr else 0.0, answered=qr.answered if qr else 0,
+        respondents=len(respondents), distribution=distribution, values=quotes, na=na,
+        unanswered=len(respondents) - len(given) - na, spread=spread,
+        disagree=spread is not None and spread >= DISAGREEMENT,
+        comments=comments, advice=advice, kpis=[words.bank(k) for k in q.kpis] if advice else [],
+        effort=q.effort, gain=gain, rank=rank, target=target)
+
+
+def _headline(bank: Bank, result: Result, words: Words, titles: dict[str, str]) -> Headline:
+    rules = {r.id: r for r in bank.rules}
+    chosen = headline_rule(bank, result)
+    pair = headline_pair(bank, result)
+    pair_view = None
+    gap = None
+    if pair is not None:
+        a, b = (result.areas[x].score for x in pair)
+        pair_view = (titles[pair[0]], a, titles[pair[1]], b)
+        gap = a - b if a is not None and b is not None else None
+    if chosen is not None:
+        rule = rules[chosen]
+        text = words.bank(rule.text)
+        return Headline(words.bank(rule.title), text, _sentences(text, 430), True, pair_view, gap)
+    text = words("headline_none_text")
+    return Headline(words("headline_none_title"), text, _sentences(text, 430), False, pair_view, gap)
+
+
+def palette_of(brand: Brand) -> Palette:
+    colours = {**DEFAULT_COLOURS, **brand.colours}
+    return Palette(colours["primary"], colours["accent"], colours["text"], colours["muted"],
+                   colours["light"], "Report Sans, Liberation Sans, Arial, sans-serif")
+
+
+def report_context(result: Result, words: Words, *, brand: Brand | None = None,
+                   date: dt.date | None = None, stamp: str | None = None, mode: str = "pdf",
+                   logo: str = "", plan: Plan | None = None, followup: Followup | None = None,
+                   baseline_date: dt.date | None = None) -> Report:
+    """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any)."""
+    brand = brand or Brand()
+    bank = result.bank
+    lang = words.lang
+    titles = {a.id: words.bank(a.title) for a in bank.areas}
+    dept_labels = {d.key: words.bank(d.label) for d in bank.departments}
+    dept_labels[UNSPECIFIED] = words("unspecified")
+    people = _people(result, words, dept_labels)
+    areas, located = _areas(result, words, people)
+    recs = _recommendations(result, words, areas, located)
+    rules = {r.id: r for r in bank.rules}
+    departments = [DepartmentView(k, dept_labels.get(k, k), d.respondents, d.overall)
+                   for k, d in result.departments.items()]
+    dim_area = dimensions_area(bank, result, brand.dimensions)
+    dimensions = next((a for a in areas if dim_area and a.id == dim_area.id), None)
+    heat_departments = [d for d in departments if d.respondents > 0]
+    return Report(
+        lang=lang, mode=mode,
+        title=words.bank(brand.title) or words.bank(bank.title),
+        subtitle=words.bank(brand.subtitle) or words("subtitle"),
+        organisation=result.team.organisation or words("no_organisation"),
+        date=date, stamp=stamp, consultant=brand.consultant or "", consultancy=brand.consultancy or "",
+        footer=words.bank(brand.footer), logo=logo, bank=bank, digest=bank.digest,
+        overall=Figure(result.overall.score, _level(bank, result.overall.level, words), bank.target,
+                       result.overall.divergence, result.overall.flagged),
+        completion=result.completion, percent_to_target=result.percent_to_target,
+        target=bank.target, threshold=bank.divergence_threshold, people=people, departments=departments,
+        headline=_headline(bank, result, words, titles),
+        findings=[Finding(rid, words.bank(rules[rid].title), words.bank(rules[rid].text))
+                  for rid in result.diagnoses],
+        top=recs[:TOP], first_steps=_first_steps(result, recs, areas, words), recommendations=recs,
+        roadmap=[(effort, words(key), [r for r in recs if r.effort == effort],
+                  sum(r.gain for r in recs if r.effort == effort)) for effort, key in EFFORT_GROUPS],
+        areas=areas, charts=_charts(bank, areas, dimensions, palette_of(brand), words), dimensions=dimensions,
+        heat=_heat(result, areas, heat_departments, {**DEFAULT_COLOURS, **brand.colours}) if len(heat_departments) >= 2
+        else [],
+        heat_departments=heat_departments, answer_tables=_answer_tables(result, areas, people, located, words),
+        warnings=list(result.warnings),
+        levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
+        plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None,
+        followup=_followup_view(followup, baseline_date, areas, bank, palette_of(brand), words)
+        if followup is not None else None)
+
+
+def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], bank: Bank, palette: Palette,
+                   words: Words) -> FollowupView:
+    fmt: Callable[[float | None], str] = words.num
+    rows: list[ChangeRow] = []
+    area_pairs = [Pair(words("overall_score"), f.overall.baseline, f.overall.current, f.overall.target)]
+    charts: list[tuple[str, Markup]] = []
+    section_charts = []
+    for av in areas:
+        change = f.areas.get(av.id)
+        if change is None:
+            continue
+        rows.append(ChangeRow(str(av.number), av.title, True, change))
+        area_pairs.append(Pair(av.title, change.baseline, change.current, change.target))
+        pairs = []
+        for sv in av.sections:
+            if sv.id in f.sections:
+                rows.append(ChangeRow(sv.number, sv.title, False, f.sections[sv.id]))
+                c = f.sections[sv.id]
+                pairs.append(Pair(sv.title, c.baseline, c.current, c.target))
+        if pairs:
+            section_charts.append((f"{av.number}. {av.title}", paired_bars(
+                pairs, palette, fmt, words("chart_followup"), words("baseline"), words("current"), words("target"),
+                key=av.id)))
+    charts.append((words("followup_areas"), paired_bars(area_pairs, palette, fmt, words("chart_followup"),
+                                                        words("baseline"), words("current"), words("target"),
+                                                        key="areas")))
+    texts = {q.id: words.bank(q.text) for _, _, q in bank.questions()}
+    return FollowupView(date, f.respondents, f.bank_version, f.overall, f.percent_to_target, rows,
+                        charts + section_charts, _dropped_rows(f, words),
+                        [f"{qid}: {texts.get(qid, qid)}" for qid in f.not_compared])
+
+
+def _dropped_rows(f: Followup, words: Words) -> list[DroppedRow]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for d in f.dropped:
+        groups.setdefault((d.question, d.kind), []).append(f"{d.where.path}:{d.where.line}")
+    return [DroppedRow(question, words(f"dropped_{kind}"), places)
+            for (question, kind), places in sorted(groups.items())]
+
+
+def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[str, str]) -> PlanView:
+    rank = {r.id: r.rank for r in recs}
+
+    def row(a: Action) -> PlanRow:
+        return PlanRow(a, words.bank(a.title), dept_labels.get(a.owner, a.owner) if a.owner else "",
+                       words.bank(a.notes), [rank[q] for q in a.recommendations])
+
+    by_id = {r.id: r for r in recs}
+    return PlanView(plan.currency, [(totals, [row(a) for a in actions]) for totals, actions in plan.quarters],
+                    plan.total, [by_id[q] for q in plan.uncovered], list(plan.warnings))
+
+
+def _people(result: Result, words: Words, dept_labels: dict[str, str]) -> list[Person]:
+    people = []
+    for i, r in enumerate(result.team.respondents, 1):
+        when = r.submitted_at
+        people.append(Person(i, r.name or words("respondent_n", n=i),
+                             dept_labels.get(r.department, r.department) if r.department else "",
+                             r.language or "", when.date() if when else None, Path(r.source).name))
+    return people
+
+
+Located = dict[str, tuple[Area, Section, Question]]
+
+
+def _areas(result: Result, words: Words, people: list[Person]) -> tuple[list[AreaView], Located]:
+    """Every applicable area, section and question, numbered as the report prints them."""
+    bank = result.bank
+    ranks = {rec.question: (i, rec.gain) for i, rec in enumerate(result.recommendations, 1)}
+    areas: list[AreaView] = []
+    located: Located = {}
+    for ai, area in enumerate((a for a in bank.areas if a.id in result.areas), 1):
+        node = result.areas[area.id]
+        sections: list[SectionView] = []
+        for si, section in enumerate((s for s in area.sections if s.id in result.sections), 1):
+            snode = result.sections[section.id]
+            target = target_of(bank, area, section)
+            qviews = []
+            for qi, q in enumerate((q for q in section.questions if q.id in result.questions), 1):
+                located[q.id] = (area, section, q)
+                qviews.append(_question_view(q, f"{ai}.{si}.{qi}", result, people, target, words, ranks))
+            sections.append(SectionView(
+                section.id, f"{ai}.{si}", words.bank(section.title), words.bank(section.description),
+                Figure(snode.score, _level(bank, snode.level, words), target, snode.divergence, snode.flagged),
+                qviews, sum(1 for qv in qviews if qv.below), sum(1 for qv in qviews if qv.score is not None),
+                sum(qv.gain or 0.0 for qv in qviews)))
+        areas.append(AreaView(area.id, ai, words.bank(area.title), words.bank(area.description),
+                              Figure(node.score, _level(bank, node.level, words), target_of(bank, area),
+                                     node.divergence, node.flagged),
+                              sections, sum(sv.below for sv in sections), sum(sv.gain for sv in sections)))
+    return areas, located
+
+
+def _recommendations(result: Result, words: Words, areas: list[AreaView], located: Located) -> list[RecView]:
+    numbered = {sv.id: f"{sv.number} {sv.title}" for av in areas for sv in av.sections}
+    recs: list[RecView] = []
+    for i, rec in enumerate(result.recommendations, 1):
+        area, section, q = located[rec.question]
+        recs.append(RecView(i, q.id, words.bank(area.title), words.bank(section.title), numbered[section.id],
+                            words.bank(q.text), words.bank(q.suggestion) or words.bank(q.text), rec.gain,
+                            rec.effort, [words.bank(k) for k in q.kpis]))
+    return recs
+
+
+def _charts(bank: Bank, areas: list[AreaView], dimensions: AreaView | None, palette: Palette,
+            words: Words) -> dict[str, Markup | None]:
+    fmt: Callable[[float | None], str] = words.num
+    bands = [(lv.from_, words.bank(lv.label)) for lv in bank.levels]
+    section_bars = [Bar(sv.title, sv.figure.value, sv.figure.target, sv.figure.flagged)
+                    for av in areas for sv in av.sections]
+    charts: dict[str, Markup | None] = {
+        "radar": radar(section_bars, palette, fmt, words("chart_radar"), words("target"), words("team")),
+        "areas": bars([Bar(av.title, av.figure.value, av.figure.target, av.figure.flagged) for av in areas],
+                      palette, fmt, words("score"), words("target"), bands),
+        "dimensions": None,
+    }
+    if charts["radar"] is None:  # too few sections for a radar: bars read better
+        charts["radar"] = bars(section_bars, palette, fmt, words("score"), words("target"), bands)
+    if dimensions is not None:
+        charts["dimensions"] = bars([Bar(sv.title, sv.figure.value, sv.figure.target, sv.figure.flagged)
+                                     for sv in dimensions.sections], palette, fmt, words("score"),
+                                    words("target"), bands)
+    return charts
+
+
+def _heat(result: Result, areas: list[AreaView], departments: list[DepartmentView],
+          colours: dict[str, str]) -> list[HeatRow]:
+    """Department by section: each cell shaded from light (0) to the primary colour (100)."""
+    def cell(value: float | None) -> tuple[float | None, str]:
+        if value is None:
+            return None, ""
+        shade = mix(colours["light"], colours["primary"], value / 100)
+        ink = "#ffffff" if luminance(shade) < 0.45 else colours["text"]
+        return value, f"background-color: {shade}; color: {ink}"
+
+    rows: list[HeatRow] = []
+    for av in areas:
+        rows.append(HeatRow(av.title, True, av.figure.value,
+                            [cell(result.departments[d.key].areas.get(av.id)) for d in departments],
+                            av.figure.divergence, av.figure.flagged))
+        for sv in av.sections:
+            rows.append(HeatRow(sv.title, False, sv.figure.value,
+                                [cell(result.departments[d.key].sections.get(sv.id)) for d in departments],
+                                sv.figure.divergence, sv.figure.flagged))
+    return rows
+
+
+def _answer_tables(result: Result, areas: list[AreaView], people: list[Person], located: Located,
+                   words: Words) -> list[AnswerTable]:
+    """Every answer, question by respondent, a few respondents per table so it fits the page."""
+    tables: list[AnswerTable] = []
+    for start in range(0, len(people), ANSWER_COLUMNS):
+        chunk = people[start:start + ANSWER_COLUMNS]
+        rows: list[tuple[str, str, list[str]]] = []
+        for av in areas:
+            for sv in av.sections:
+                rows.append(("", f"{sv.number} {sv.title}", []))
+                for qv in sv.questions:
+                    q = located[qv.id][2]
+                    rows.append((qv.id, _short(qv.text, 90), [
+                        _answer_text(q, result.team.respondents[p.number - 1].answers.get(q.id), words)
+                        for p in chunk]))
+        tables.append(AnswerTable(chunk, rows, start + 1))
+    return tables
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _sentences(text: str, limit: int) -> str:
+    """The sentences of ``text`` that fit in ``limit`` characters (at least one, cut if need be)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(". ", 0, limit), text.rfind("? ", 0, limit), text.rfind("! ", 0, limit))
+    return text[: cut + 1] if cut > 0 else _short(text, limit)
+
+
+def _first_steps(result: Result, recs: list[RecView], areas: list[AreaView], words: Words) -> list[str]:
+    """What to do first (:func:`audit.engine.findings.first_steps`), in words."""
+    picks = first_steps(result.bank, result)
+    by_id = {r.id: r for r in recs}
+    steps: list[str] = []
+    if picks.quick is not None:
+        quick = by_id[picks.quick.question]
+        steps.append(words("step_quick", rank=quick.rank, section=quick.section, advice=_short(quick.advice, 110),
+                           gain=words.num(quick.gain, 2)))
+    if picks.lever is not None:
+        top = by_id[picks.lever.question]
+        steps.append(words("step_lever", rank=top.rank, section=top.section, advice=_short(top.advice, 110),
+                           gain=words.num(top.gain, 2), effort=words(f"effort_{top.effort}").lower()))
+    if picks.weakest is not None:
+        title = next(a.title for a in areas if a.id == picks.weakest.area)
+        steps.append(words("step_focus", area=title, score=words.num(picks.weakest.score),
+                           count=picks.weakest.recommendations, gain=words.num(picks.weakest.gain, 1)))
+    if picks.disagreement is not None:
+        section = next(s for a in areas for s in a.sections if s.id == picks.disagreement)
+        steps.append(words("step_align", section=section.title, divergence=words.num(section.figure.divergence)))
+    return steps

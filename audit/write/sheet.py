@@ -1,0 +1,209 @@
+"""``loyalty-audit export``: the audit as a spreadsheet, for consultants who live in one.
+
+Three tables, from the one scoring :class:`~audit.engine.score.Result` (numbers unrounded, exactly
+those of ``score --format json``):
+
+- **Scores**: overall, areas and sections with level, target, divergence, flag, and one
+  column per department;
+- **Answers**: every answer of every respondent, with name, department, question, the
+  answer as given and its label, its score on 0..100 and the comment;
+- **Recommendations**: rank, question, advice, gain in overall points and effort.
+
+``.xlsx`` writes one sheet per table (header row bold and frozen, numbers as numbers).
+``.csv`` writes the three tables one under the other in one file, each after a row naming
+it and its own header row.
+
+Respondents' text (answers, comments, names, organisation) is data, never a formula: in the
+workbook every text is a text cell, and in the CSV a text that a spreadsheet would take for
+a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+prefixed with ``'``, as OWASP advises against CSV injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from ..engine.score import UNSPECIFIED, Result, target_of
+from ..model import NA, Question, Response, answer_score, kind_of, text_of
+
+Row = list[Any]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _answer(q: Question, value: Any, lang: str) -> tuple[str | float, str]:
+    """The answer as given (a key, keys joined, a number, a text) and its label."""
+    if value is NA:
+        return "na", "N/A"
+    kind = kind_of(q)
+    labels = "; ".join(text_of(o.label, lang) for o in kind.chosen(q, value))
+    if kind.answer == "multiple":
+        return ", ".join(value), labels
+    if kind.answer == "single":
+        return value, labels or value
+    if kind.answer == "numeric":
+        return float(value), ""
+    return str(value), ""
+
+
+def tables(result: Result, lang: str) -> list[tuple[str, list[str], list[Row]]]:
+    """(name, header, rows) of the three tables."""
+    bank = result.bank
+    targets: dict[str, float] = {}
+    titles: dict[str, str] = {}
+    where: dict[str, tuple[str, str]] = {}
+    for area in bank.areas:
+        titles[area.id] = text_of(area.title, lang)
+        targets[area.id] = target_of(bank, area)
+        for section in area.sections:
+            titles[section.id] = text_of(section.title, lang)
+            targets[section.id] = target_of(bank, area, section)
+            for q in section.questions:
+                where[q.id] = (area.id, section.id)
+    depts = list(result.departments)
+    dept_labels = {d.key: text_of(d.label, lang) for d in bank.departments}
+
+    score_rows: list[Row] = [["overall", "overall", text_of(bank.title, lang), result.overall.score,
+                              result.overall.level, bank.target, result.overall.divergence, result.overall.flagged,
+                              result.completion, result.percent_to_target]
+                             + [result.departments[d].overall for d in depts]]
+    for kind, nodes in (("area", result.areas), ("section", result.sections)):
+        for ident, node in nodes.items():
+            score_rows.append([kind, ident, titles[ident], node.score, node.level, targets[ident], node.divergence,
+                               node.flagged, None, None]
+                              + [(result.departments[d].areas if kind == "area" else result.departments[d].sections)
+                                 .get(ident) for d in depts])
+    score_header = ["kind", "id", "title", "score", "level", "target", "divergence", "flagged", "completion",
+                    "percent_to_target"] + [f"department: {dept_labels.get(d, d)}" for d in depts]
+
+    questions = {q.id: q for _, _, q in bank.questions()}
+    answer_rows: list[Row] = []
+    for n, r in enumerate(result.team.respondents, 1):
+        answer_rows += _answer_rows(n, r, questions, result, titles, where, dept_labels, lang)
+    answer_header = ["respondent", "name", "department", "file", "area", "section", "question id", "question",
+                     "answer", "label", "score", "applies", "comment"]
+
+    rec_rows: list[Row] = []
+    for rank, rec in enumerate(result.recommendations, 1):
+        q = questions[rec.question]
+        rec_rows.append([rank, rec.question, titles[where[rec.question][1]], text_of(q.text, lang),
+                         text_of(q.suggestion, lang), rec.gain, rec.effort])
+    rec_header = ["rank", "question id", "section", "question", "advice", "gain", "effort"]
+    return [("Scores", score_header, score_rows), ("Answers", answer_header, answer_rows),
+            ("Recommendations", rec_header, rec_rows)]
+
+
+def _answer_rows(n: int, r: Response, questions: dict[str, Question], result: Result, titles: dict[str, str],
+                 where: dict[str, tuple[str, str]], dept_labels: dict[str, str], lang: str) -> list[Row]:
+    dept = r.department or UNSPECIFIED
+    rows: list[Row] = []
+    for qid in [q for q in questions if q in r.answers or q in r.comments]:
+        q = questions[qid]
+        area, section = where[qid]
+        given: str | float | None
+        label = ""
+        s = None
+        if qid in r.answers:
+            given, label = _answer(q, r.answers[qid], lang)
+            s = answer_score(q, r.answers[qid])
+        else:
+            given = None
+        applies = qid in result.questions
+        rows.append([n, r.name, dept_labels.get(dept, dept), r.source, titles[area], titles[section], qid,
+                     text_of(q.text, lang), given, label, None if s is None or not applies else 100 * s,
+                     applies, r.comments.get(qid)])
+    return rows
+
+
+def to_xlsx(result: Result, lang: str) -> bytes:
+    """The workbook: one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, header, rows in tables(result, lang):
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # a text is a text, even one that starts with "="
+        sheet.freeze_panes = "A2"
+        for i, title in enumerate(header, 1):
+            longest = max([len(str(title))] + [len(str(row[i - 1])) for row in rows[:200] if row[i - 1] is not None])
+            sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+    book.properties.creator = "loyalty-audit"
+    out = io.BytesIO()
+    book.save(out)
+    return _deterministic(out.getvalue(), _stamp(result))
+
+
+def _stamp(result: Result) -> str:
+    """The workbook's date: the audit's (the latest ``submitted``), else the ZIP epoch."""
+    day, stamp = result.team.date, result.team.stamp
+    if day is None or stamp is None:
+        return "1980-01-01T00:00:00Z"
+    return stamp if "T" in stamp else f"{day.isoformat()}T00:00:00Z"
+
+
+def _deterministic(xlsx: bytes, stamp: str) -> bytes:
+    """The same workbook with no time of writing in it (openpyxl stamps the clock into the
+    document properties and every ZIP entry): the same answers give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _csv_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(result: Result, lang: str) -> str:
+    """The three tables in one CSV file, each after a row with its name."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for i, (name, header, rows) in enumerate(tables(result, lang)):
+        if i:
+            writer.writerow([])
+        writer.writerow([f"# {name}"])
+        writer.writerow(header)
+        writer.writerows([_csv_text(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def export_bytes(result: Result, lang: str, suffix: str) -> bytes:
+    """The export in the format named by ``suffix`` (``.xlsx`` or ``.csv``)."""
+    return to_xlsx(result, lang) if suffix == ".xlsx" else to_csv(result, lang).encode("utf-8")
+
+
+SUFFIXES: Sequence[str] = (".xlsx", ".csv")
