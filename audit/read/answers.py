@@ -147,7 +147,9 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
         if not entries:
             problems.append(doc.problem(("respondents",), "no respondents; expected at least one"))
         if first:
-            organisation, version, first = data.organisation, data.bank_version, False
+            version, first = data.bank_version, False
+        if organisation is None:  # the first file that names the organisation names it
+            organisation = data.organisation
         elif data.organisation is not None and data.organisation != organisation:
             warnings.append(f"{path}: organisation '{data.organisation}' differs from "
                             f"'{organisation}'; the first is used")
