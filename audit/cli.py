@@ -22,6 +22,11 @@ bank_option = click.option(
     help="Bank folder (default: the bank that ships with loyalty-audit).")
 
 
+min_group_option = click.option(
+    "--min-group", "min_group", type=click.IntRange(min=1), default=None,
+    help="Pool departments with fewer respondents than this into 'other' (default: the bank's min_group).")
+
+
 baseline_option = click.option(
     "--baseline", "baseline", multiple=True, type=click.Path(path_type=Path),
     help="The previous audit's answers (files or folders; repeatable): show the change since then.")
@@ -68,14 +73,16 @@ def validate(bank_dir: Path | None) -> None:
 @lang_option()
 @click.option("--top", default=10, show_default=True, help="Recommendations shown in the table.")
 @baseline_option
+@min_group_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
 def score(bank_dir: Path | None, fmt: str, lang: str | None, top: int, baseline: tuple[Path, ...],
-          responses: tuple[Path, ...]) -> None:
+          min_group: int | None, responses: tuple[Path, ...]) -> None:
     """Score one team: RESPONSES are files or folders of .yaml, .yml and .json answers."""
     from .run.commands import score as score_team
 
-    score_team(list(responses), Options(bank=bank_dir, lang=lang, baseline=baseline), fmt, top)
+    score_team(list(responses), Options(bank=bank_dir, lang=lang, baseline=baseline, min_group=min_group),
+               fmt, top)
 
 
 @main.command()
@@ -110,6 +117,7 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
               help="Action plan (plan.yaml): costed actions shown with their payback in the roadmap.")
 @baseline_option
+@min_group_option
 @click.option("--batch", "batch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Report every client folder under this folder (or this one client folder), in "
                    "parallel; each client's answers/, bank/, brand.yaml, plan.yaml and baseline/ are used.")
@@ -119,7 +127,8 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
            brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
-           baseline: tuple[Path, ...], batch: Path | None, jobs: int | None, responses: tuple[Path, ...]) -> None:
+           baseline: tuple[Path, ...], min_group: int | None, batch: Path | None, jobs: int | None,
+           responses: tuple[Path, ...]) -> None:
     """Write the scored audit report (PDF/A with the answers, scores and bank attached).
 
     RESPONSES are files or folders of answers; or --batch CLIENTS_DIR reports every client.
@@ -127,7 +136,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
     from .run.report import build_report
 
     options = Options(bank=bank_dir, lang=lang, brand=brand, templates=templates, plan=plan,
-                      date=date.date() if date else None, baseline=baseline)
+                      date=date.date() if date else None, baseline=baseline, min_group=min_group)
     if batch is not None:
         given = [name for name, value in (("RESPONSES", responses), ("--bank", bank_dir), ("--brand", brand),
                                           ("--html", html), ("--templates", templates), ("--plan", plan),
@@ -161,14 +170,16 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
 @lang_option()
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="audit.xlsx (one sheet per table) or audit.csv (the tables one under the other).")
+@min_group_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
-def export(bank_dir: Path | None, lang: str | None, output: Path, responses: tuple[Path, ...]) -> None:
+def export(bank_dir: Path | None, lang: str | None, output: Path, min_group: int | None,
+           responses: tuple[Path, ...]) -> None:
     """Write scores, every answer with respondent and department, and recommendations as a spreadsheet."""
     from .run.commands import export as export_team
 
     try:
-        count = export_team(list(responses), Options(bank=bank_dir, lang=lang), output)
+        count = export_team(list(responses), Options(bank=bank_dir, lang=lang, min_group=min_group), output)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
     click.echo(f"wrote {output} ({count} respondents)")

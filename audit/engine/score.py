@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Area, Bank, Question, Response, Section, Team, answer_score, total
+from ..model import DONT_KNOW, Area, Bank, Question, Response, Section, Team, answer_score, kind_of, total
+from ..model.answers import POOLED, UNSPECIFIED
 
-UNSPECIFIED = "unspecified"
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -24,16 +24,19 @@ class Node:
     level: str | None = None
     divergence: float | None = None
     flagged: bool = False
+    coverage: float | None = None
+    provisional: bool = False  # too little evidence: shown as such, no level, no rule fires on it
 
 
 @dataclass
 class QuestionResult:
-    """A question's team score on 0..100, its share of the overall score in points, and how many
-    respondents it is scored for."""
+    """A question's team score on 0..100, its share of the overall score in points, how many
+    respondents it is scored for, and how many answered "I don't know"."""
 
     score: float | None
     share: float
     answered: int
+    dont_know: int = 0
 
 
 @dataclass
@@ -46,9 +49,13 @@ class Department:
 
 @dataclass
 class Recommendation:
+    """A question below its target; ``focus``: the diagnoses that hold and name its area or
+    section, in bank order."""
+
     question: str
     gain: float
     effort: str
+    focus: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,30 +76,34 @@ class Result:
     diagnoses: list[str]
     recommendations: list[Recommendation]
     warnings: list[str] = field(default_factory=list)
+    min_group: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """The document ``score --format json`` prints (docs/score-json.md#members)."""
         def node(n: Node) -> dict[str, Any]:
             return {"score": n.score, "level": n.level, "divergence": n.divergence,
-                    "flagged": n.flagged}
+                    "flagged": n.flagged, "coverage": n.coverage, "provisional": n.provisional}
         return {
             "bank": {"id": self.bank.id, "version": self.bank.version},
             "organisation": self.team.organisation,
             "respondents": len(self.team.respondents),
+            "min_group": self.min_group,
             "overall": {"score": self.overall.score, "level": self.overall.level,
                         "completion": self.completion,
-                        "percent_to_target": self.percent_to_target},
+                        "percent_to_target": self.percent_to_target,
+                        "coverage": self.overall.coverage, "provisional": self.overall.provisional},
             "areas": {k: node(v) for k, v in self.areas.items()},
             "sections": {k: node(v) for k, v in self.sections.items()},
-            "questions": {k: {"score": v.score, "share": v.share, "answered": v.answered}
+            "questions": {k: {"score": v.score, "share": v.share, "answered": v.answered,
+                              "dont_know": v.dont_know}
                           for k, v in self.questions.items()},
             "departments": {k: {"respondents": d.respondents, "overall": d.overall,
                                 "areas": d.areas, "sections": d.sections}
                             for k, d in self.departments.items()},
             "profile": dict(self.profile),
             "diagnoses": list(self.diagnoses),
-            "recommendations": [{"question": r.question, "gain": r.gain, "effort": r.effort}
-                                for r in self.recommendations],
+            "recommendations": [{"question": r.question, "gain": r.gain, "effort": r.effort,
+                                 "focus": list(r.focus)} for r in self.recommendations],
             "warnings": list(self.warnings),
         }
 
@@ -197,9 +208,10 @@ def _ratio(part: float, total: float) -> float:
 
 # -- the engine -------------------------------------------------------------------------
 
-def score(bank: Bank, team: Team) -> Result:
-    """Score ``team`` against ``bank`` (docs/scoring.md)."""
+def score(bank: Bank, team: Team, min_group: int | None = None) -> Result:
+    """Score ``team`` against ``bank`` (docs/scoring.md); ``min_group`` overrides the bank's."""
     respondents = team.respondents
+    group_size = bank.min_group if min_group is None else min_group
     profile, warnings = team_profile(bank, respondents)
     warnings = list(team.warnings) + warnings
 
@@ -221,35 +233,42 @@ def score(bank: Bank, team: Team) -> Result:
                             f"{', '.join(ignored)}")
 
     team_scores = _score_group(plan, respondents)
-
-    # departments, in the bank's order, then any others, then unspecified
-    groups: dict[str, list[Response]] = {}
-    for r in respondents:
-        groups.setdefault(r.department or UNSPECIFIED, []).append(r)
-    order = [d.key for d in bank.departments]
-    keys = sorted(groups, key=lambda k: (k == UNSPECIFIED,
-                                         order.index(k) if k in order else len(order)))
-    dept_scores = {k: _score_group(plan, groups[k]) for k in keys}
+    groups = departments_of(bank, respondents, group_size)
+    dept_scores = {k: _score_group(plan, members) for k, members in groups.items()}
     departments = {k: Department(len(groups[k]), d.overall, d.areas, d.sections)
                    for k, d in dept_scores.items()}
 
-    def node(value: float | None, divergence: float | None) -> Node:
-        return Node(value, level_of(bank, value), divergence,
-                    divergence is not None and divergence >= bank.divergence_threshold)
+    # coverage: the weight of the questions someone answered (not "I don't know") over the
+    # weight of all that count (docs/scoring.md#coverage)
+    covered = {q.id for _, _, q in applicable
+               if any(r.answers.get(q.id) not in (None, DONT_KNOW) for r in respondents)}
+
+    def coverage(questions: list[Question]) -> float | None:
+        counted = [q for q in questions if q.scored]
+        weight = total(q.weight for q in counted)
+        return total(q.weight for q in counted if q.id in covered) / weight if weight else None
+
+    def node(value: float | None, divergence: float | None, questions: list[Question]) -> Node:
+        share = coverage(questions)
+        provisional = share is not None and share < bank.min_coverage
+        return Node(value, None if provisional else level_of(bank, value), divergence,
+                    divergence is not None and divergence >= bank.divergence_threshold, share, provisional)
 
     sections = {s.id: node(team_scores.sections[s.id],
-                           _divergence([d.sections[s.id] for d in dept_scores.values()]))
-                for _, secs in plan for s, _ in secs}
+                           _divergence([d.sections[s.id] for d in dept_scores.values()]), qs)
+                for _, secs in plan for s, qs in secs}
     areas = {a.id: node(team_scores.areas[a.id],
-                        _divergence([d.areas[a.id] for d in dept_scores.values()]))
-             for a, _ in plan}
-    overall = node(team_scores.overall, _divergence([d.overall for d in dept_scores.values()]))
+                        _divergence([d.areas[a.id] for d in dept_scores.values()]),
+                        [q for _, qs in secs for q in qs])
+             for a, secs in plan}
+    overall = node(team_scores.overall, _divergence([d.overall for d in dept_scores.values()]),
+                   [q for _, _, q in applicable])
 
     # shares e(q), percent to target, recommendations
     area_total = total(a.weight for a, _ in plan if team_scores.areas[a.id] is not None)
     questions: dict[str, QuestionResult] = {}
     gap = reach = 0.0
-    recommendations: list[tuple[float, int, int, Recommendation]] = []
+    recommendations: list[tuple[Recommendation, Area, Section]] = []
     for area, secs in plan:
         section_total = total(s.weight for s, _ in secs if team_scores.sections[s.id] is not None)
         for section, qs in secs:
@@ -263,37 +282,66 @@ def score(bank: Bank, team: Team) -> Result:
                              * _ratio(area.weight, area_total))
                 # docs/score-json.md: a question's score on 0..100, its share in overall points (they add up to O)
                 questions[q.id] = QuestionResult(None if s is None else 100 * s,
-                                                 0.0 if s is None else share * 100 * s, team_scores.answered[q.id])
+                                                 0.0 if s is None else share * 100 * s, team_scores.answered[q.id],
+                                                 sum(1 for r in respondents if r.answers.get(q.id) is DONT_KNOW))
                 if s is None:
                     continue
                 gap += share * max(0.0, target - 100 * s)
                 reach += share * target
                 if 100 * s < target:
-                    rec = Recommendation(q.id, share * 100 * (1 - s), q.effort)
-                    recommendations.append((-rec.gain, EFFORT_ORDER[q.effort], len(recommendations), rec))
+                    recommendations.append((Recommendation(q.id, share * 100 * (1 - s), q.effort), area, section))
     scored_any = any(q.score is not None for q in questions.values())
     ptt = None if not scored_any else (1 - gap / reach if reach else 1.0)
 
     completions = []
-    counted = [q for _, _, q in applicable if q.type != "text"]
+    counted = [q for _, _, q in applicable if kind_of(q).scored]  # every question but free text
     for r in respondents:
         if counted:
             completions.append(sum(1 for q in counted if q.id in r.answers) / len(counted))
     completion = total(completions) / len(completions) if completions else None
 
     result = Result(bank, team, overall, completion, ptt, areas, sections, questions,
-                    departments, profile, [], [rec for *_, rec in sorted(recommendations,
-                                                                        key=lambda t: t[:3])],
-                    warnings)
+                    departments, profile, [], [], warnings, group_size)
     result.diagnoses = diagnose(bank, result)
+    result.recommendations = _ordered(bank, result.diagnoses, recommendations)
     return result
 
 
+def _ordered(bank: Bank, diagnoses: list[str],
+             recommendations: list[tuple[Recommendation, Area, Section]]) -> list[Recommendation]:
+    """In the focus of a diagnosis that holds first, then by gain, effort and bank order
+    (docs/scoring.md#recommendations): the diagnosis leads, and the advice follows it."""
+    holding = [r for r in bank.rules if r.id in diagnoses]
+    keyed = []
+    for order, (rec, area, section) in enumerate(recommendations):
+        rec.focus = [r.id for r in holding if area.id in r.focus or section.id in r.focus]
+        keyed.append(((not rec.focus, -rec.gain, EFFORT_ORDER[rec.effort], order), rec))
+    return [rec for _, rec in sorted(keyed, key=lambda t: t[0])]
+
+
+def departments_of(bank: Bank, respondents: list[Response], min_group: int) -> dict[str, list[Response]]:
+    """The departmental breakdown: the bank's departments in its order, then others, then
+    ``unspecified``, then ``other``, which pools every department of fewer than ``min_group``
+    respondents; when ``other`` itself is that small, its respondents are left out
+    (docs/scoring.md#departments-and-divergence)."""
+    groups: dict[str, list[Response]] = {}
+    for r in respondents:
+        groups.setdefault(r.department or UNSPECIFIED, []).append(r)
+    order = [d.key for d in bank.departments]
+    keys = sorted(groups, key=lambda k: (k == UNSPECIFIED, order.index(k) if k in order else len(order)))
+    kept = {k: groups[k] for k in keys if len(groups[k]) >= min_group}
+    pooled = [r for r in respondents if (r.department or UNSPECIFIED) not in kept]  # in input order
+    if pooled and len(pooled) >= min_group:
+        kept[POOLED] = pooled
+    return kept
+
+
 def value_of(result: Result, ref: str, what: str = "score") -> float | None:
-    """The score (or divergence) of an area, a section or ``overall``; None if absent."""
+    """The score (or divergence) of an area, a section or ``overall``; None if absent or
+    provisional: no rule holds on thin evidence."""
     node = (result.overall if ref == "overall"
             else result.areas.get(ref) or result.sections.get(ref))
-    if node is None:
+    if node is None or node.provisional:
         return None
     return node.score if what == "score" else node.divergence
 

@@ -83,7 +83,27 @@ class _NotApplicable:
 
 
 NA = _NotApplicable()
-AnswerValue = Any  # an option key | a list of keys | a float | a text | NA
+
+
+class _DontKnow:
+    """The answer "I don't know"; written ``dont_know`` in files."""
+
+    _instance: _DontKnow | None = None
+
+    def __new__(cls) -> _DontKnow:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "dont_know"
+
+
+DONT_KNOW = _DontKnow()
+AnswerValue = Any  # an option key | a list of keys | a float | a text | NA | DONT_KNOW
+
+UNSPECIFIED = "unspecified"  # the department of respondents who name none
+POOLED = "other"  # the department small departments are pooled into (docs/scoring.md#departments-and-divergence)
 
 
 @dataclass

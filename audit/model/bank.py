@@ -90,6 +90,8 @@ class Question(Model):
     range: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
     weight: Weight = 1
     na: bool = False
+    dont_know: bool = True
+    evidence: Text | None = None
     applies_if: AppliesIf | None = None
     suggestion: Text | None = None
     kpis: list[Text] = Field(default_factory=list)
@@ -153,8 +155,12 @@ class Condition(Model):
 
 
 class Rule(Model):
+    """A diagnosis: it holds when every condition does; ``focus`` names the areas or sections
+    to act on first when it holds (docs/scoring.md#rules)."""
+
     id: Id
     when: list[Condition] = Field(min_length=1)
+    focus: list[str] = Field(default_factory=list)
     title: Text
     text: Text | None = None
 
@@ -167,6 +173,8 @@ class BankHeader(Model):
     description: Text | None = None
     target: Percent = 75
     divergence_threshold: Annotated[float, Field(ge=0)] = 25
+    min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.5
+    min_group: Annotated[int, Field(ge=1)] = 1
     scales: dict[str, list[Option]] = Field(default_factory=dict)
     levels: list[Level] = Field(default_factory=list)
     departments: list[Choice] = Field(default_factory=list)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .answers import NA
+from .answers import DONT_KNOW, NA
 from .arithmetic import total
 from .text import describe, option_key
 
@@ -39,7 +39,7 @@ class Kind:
     keys: ClassVar[tuple[str, ...]] = ()  # the question keys that belong to this type
     needs: ClassVar[str | None] = None  # the key it cannot do without
     scored: ClassVar[bool] = True  # whether its answers can score at all
-    na: ClassVar[bool] = True  # whether "na" can mean N/A (where the question allows it)
+    na: ClassVar[bool] = True  # whether "na" and "dont_know" can be answers (where the question allows them)
 
     def normalise(self, q: Question, value: Any) -> tuple[Any, Problem]:
         """The answer as the engine keeps it, or a problem in the user's words."""
@@ -205,12 +205,18 @@ def normalise(q: Question, value: Any) -> tuple[Any, Problem]:
         if q.na:
             return NA, None
         return None, f"N/A is not allowed for question '{q.id}'; expected an answer"
+    if isinstance(value, str) and value == "dont_know" and "dont_know" not in _keys(q):
+        if not kind.na:
+            return None, f"dont_know is not an answer to the {q.type} question '{q.id}'; expected a text"
+        if q.dont_know:
+            return DONT_KNOW, None
+        return None, f"dont_know is not allowed for question '{q.id}'; expected an answer"
     return kind.normalise(q, value)
 
 
 def answer_score(q: Question, value: Any) -> float | None:
     """A respondent's s(q) in 0..1, or None when the answer does not score."""
-    if value is None or value is NA or not q.scored:
+    if value is None or value is NA or value is DONT_KNOW or not q.scored:
         return None
     return kind_of(q).score(q, value)
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from ..errors import InputError, Problem
 from ..model import TEXT_MARK, Area, AreaFile, Bank, BankFile, BankHeader, Option, Question
+from ..model.answers import POOLED
 from ..model.kinds import ANSWER_KEYS, KINDS, implied_kind
 from ..resources import default_bank_dir
 from .documents import Document, PathKey, load_document
@@ -56,6 +57,10 @@ class _BankChecker:
                          "level key")
         self._unique(doc, [(("departments", i, "key"), d.key) for i, d in enumerate(bank.departments)],
                      "department key")
+        for i, dept in enumerate(bank.departments):
+            if dept.key == POOLED:
+                self.add(doc, ("departments", i, "key"), f"department key '{POOLED}' is kept for small "
+                                                         "departments pooled together; expected another key")
         self._unique(doc, [(("profile", i, "id"), p.id) for i, p in enumerate(bank.profile)],
                      "profile question id")
         for i, pq in enumerate(bank.profile):
@@ -92,6 +97,12 @@ class _BankChecker:
                         self.add(doc, ("rules", i, "when", j),
                                  f"rule '{rule.id}' names unknown id '{ref}'; "
                                  f"{suggest(ref, sorted(refs))} (an area, a section or overall)")
+            places = sorted(refs - {"overall"})
+            for j, ref in enumerate(rule.focus):
+                if ref not in places:
+                    self.add(doc, ("rules", i, "focus", j),
+                             f"rule '{rule.id}' focuses on unknown id '{ref}'; "
+                             f"{suggest(ref, places)} (an area or a section)")
 
     def _unique(self, doc: Document, items: list[tuple[PathKey, str]], what: str) -> None:
         seen: set[str] = set()

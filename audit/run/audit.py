@@ -42,7 +42,7 @@ def audit(responses: Sequence[Path], options: Options, *, with_plan: bool = Fals
         team.organisation = options.organisation
     plan_input = load_plan(options.plan, bank) if with_plan and options.plan is not None else None
     earlier = load_responses(list(options.baseline), bank, match_by_id=True) if options.baseline else None
-    result = score(bank, team)
-    followup = compare(result, score(bank, earlier)) if earlier is not None else None
+    result = score(bank, team, options.min_group)
+    followup = compare(result, score(bank, earlier, options.min_group)) if earlier is not None else None
     plan = plan_of(plan_input, result) if plan_input is not None else None
     return Audit(bank, lang, team, result, followup, earlier, plan)

@@ -20,6 +20,7 @@ class Options:
     date (default: the latest ``submitted``). ``baseline``: the previous audit's answers.
     ``organisation``: the client's name when no answer gives one. ``allow_empty``: folders
     without answers make a team of nobody (a project whose teams have not answered yet).
+    ``min_group``: departments with fewer respondents are pooled (default: the bank's).
     """
 
     bank: Path | None = None
@@ -31,6 +32,7 @@ class Options:
     baseline: tuple[Path, ...] = ()
     organisation: str | None = None
     allow_empty: bool = False
+    min_group: int | None = None
 
 
 def language(bank: Bank, lang: str | None) -> str:

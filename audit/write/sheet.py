@@ -28,8 +28,9 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from ..engine.score import UNSPECIFIED, Result, target_of
+from ..engine.score import Result, target_of
 from ..model import NA, Question, Response, answer_score, kind_of, text_of
+from ..model.answers import UNSPECIFIED
 
 Row = list[Any]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -20,8 +20,9 @@ from ... import __version__
 from ...engine.findings import dimensions_area, first_steps, headline_pair, headline_rule
 from ...engine.followup import Change, Followup
 from ...engine.payback import Plan, Totals
-from ...engine.score import UNSPECIFIED, Result, target_of
+from ...engine.score import Result, target_of
 from ...model import NA, Area, Bank, Question, Section, answer_score, kind_of
+from ...model.answers import UNSPECIFIED
 from ...model.brand import Brand
 from ...model.plan import Action
 from ..formats import figure
