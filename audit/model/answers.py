@@ -102,6 +102,13 @@ class _DontKnow:
 DONT_KNOW = _DontKnow()
 AnswerValue = Any  # an option key | a list of keys | a float | a text | NA | DONT_KNOW
 
+
+
+def as_written(value: AnswerValue) -> Any:
+    """An answer as response files write it: N/A as ``na``, "I don't know" as ``dont_know``."""
+    return "na" if value is NA else "dont_know" if value is DONT_KNOW else value
+
+
 UNSPECIFIED = "unspecified"  # the department of respondents who name none
 POOLED = "other"  # the department small departments are pooled into (docs/scoring.md#departments-and-divergence)
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..engine.followup import Followup
 from ..engine.score import Node, Result
-from ..model import NA, Bank, Team, text_of
+from ..model import Bank, Team, text_of
+from ..model.answers import as_written
 
 
 def to_json(result: Result, followup: Followup | None = None) -> str:
@@ -86,7 +87,7 @@ def responses_document(team: Team) -> dict[str, Any]:
         if r.submitted is not None:
             entry["submitted"] = r.submitted
         entry["profile"] = dict(r.profile)
-        entry["answers"] = {k: ("na" if v is NA else v) for k, v in r.answers.items()}
+        entry["answers"] = {k: as_written(v) for k, v in r.answers.items()}
         if r.comments:
             entry["comments"] = dict(r.comments)
         entries.append(entry)

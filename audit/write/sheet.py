@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..engine.score import Result, target_of
-from ..model import NA, Question, Response, answer_score, kind_of, text_of
+from ..model import DONT_KNOW, NA, Question, Response, answer_score, kind_of, text_of
 from ..model.answers import UNSPECIFIED
 
 Row = list[Any]
@@ -40,6 +40,8 @@ def _answer(q: Question, value: Any, lang: str) -> tuple[str | float, str]:
     """The answer as given (a key, keys joined, a number, a text) and its label."""
     if value is NA:
         return "na", "N/A"
+    if value is DONT_KNOW:
+        return "dont_know", "?"
     kind = kind_of(q)
     labels = "; ".join(text_of(o.label, lang) for o in kind.chosen(q, value))
     if kind.answer == "multiple":

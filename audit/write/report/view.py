@@ -21,7 +21,7 @@ from ...engine.findings import dimensions_area, first_steps, headline_pair, head
 from ...engine.followup import Change, Followup
 from ...engine.payback import Plan, Totals
 from ...engine.score import Result, target_of
-from ...model import NA, Area, Bank, Question, Section, answer_score, kind_of
+from ...model import DONT_KNOW, NA, Area, Bank, Question, Section, answer_score, kind_of
 from ...model.answers import UNSPECIFIED
 from ...model.brand import Brand
 from ...model.plan import Action
@@ -112,6 +112,7 @@ class QuestionView:
     distribution: list[Count]
     values: list[Quote]
     na: int
+    dont_know: int
     unanswered: int
     spread: float | None
     disagree: bool
@@ -303,6 +304,8 @@ def _answer_text(q: Question, value: Any, words: Words) -> str:
         return "—"
     if value is NA:
         return words("na")
+    if value is DONT_KNOW:
+        return words("dont_know")
     kind = kind_of(q)
     if kind.answer == "multiple":
         return ", ".join(words.bank(o.label) for o in kind.chosen(q, value)) if value else words("none_chosen")
@@ -331,7 +334,9 @@ def _question_view(q: Question, number_: str, result: Result, people: list[Perso
     qr = result.questions.get(q.id)
     values = [r.answers.get(q.id) for r in respondents]
     na = sum(1 for v in values if v is NA)
-    given = [(p, v) for p, v in zip(people, values, strict=True) if v is not None and v is not NA]
+    unknown = sum(1 for v in values if v is DONT_KNOW)
+    given = [(p, v) for p, v in zip(people, values, strict=True) if v is not None and v is not NA
+             and v is not DONT_KNOW]
     distribution: list[Count] = []
     quotes: list[Quote] = []
     kind = kind_of(q)
@@ -354,8 +359,8 @@ def _question_view(q: Question, number_: str, result: Result, people: list[Perso
     return QuestionView(
         id=q.id, number=number_, text=words.bank(q.text), help=words.bank(q.help), type=q.type or "",
         scored=q.scored, score=score_, share=qr.share if qr else 0.0, answered=qr.answered if qr else 0,
-        respondents=len(respondents), distribution=distribution, values=quotes, na=na,
-        unanswered=len(respondents) - len(given) - na, spread=spread,
+        respondents=len(respondents), distribution=distribution, values=quotes, na=na, dont_know=unknown,
+        unanswered=len(respondents) - len(given) - na - unknown, spread=spread,
         disagree=spread is not None and spread >= DISAGREEMENT,
         comments=comments, advice=advice, kpis=[words.bank(k) for k in q.kpis] if advice else [],
         effort=q.effort, gain=gain, rank=rank, target=target)
