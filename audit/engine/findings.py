@@ -2,14 +2,16 @@
 
 No area or section id is special here: a bank of other areas gets the same treatment.
 
-- The **headline comparison** is the pair of areas of the first ``gap`` condition among the
-  bank's rules whose areas both apply; a bank without one compares its first two areas.
-- The **headline diagnosis** is the first diagnosis that holds among rules with a ``gap``
-  condition, else the first that holds.
+- The **headline diagnosis** is the first rule that holds, in the bank's order (rules are
+  listed by priority).
+- The **headline comparison** is the pair of areas of the headline's ``gap`` condition, else
+  of the first ``gap`` condition among the bank's rules whose areas both apply; a bank
+  without one compares its first two areas.
 - The **dimensions** drawn against target are the brand's choice, else the widest area the
   headline comparison leaves out, else the widest area.
-- The **first steps** are the best quick win, the biggest lever, the weakest area and the
-  section where departments disagree most.
+- The **first steps** follow the diagnosis: the best quick win and the biggest lever among
+  the recommendations in focus (all of them when none is), the weakest area and the section
+  where departments disagree most.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from .score import Recommendation, Result
 
 def headline_pair(bank: Bank, result: Result) -> tuple[str, str] | None:
     """The two areas compared in the headline (see the module's docstring)."""
-    for rule in bank.rules:
+    headline = headline_rule(bank, result)
+    first = [r for r in bank.rules if r.id == headline]
+    for rule in first + bank.rules:
         for cond in rule.when:
             if cond.gap and all(ref in result.areas for ref in cond.gap):
                 return cond.gap[0], cond.gap[1]
@@ -32,9 +36,7 @@ def headline_pair(bank: Bank, result: Result) -> tuple[str, str] | None:
 
 def headline_rule(bank: Bank, result: Result) -> str | None:
     """The diagnosis the report leads with (see the module's docstring)."""
-    rules = {r.id: r for r in bank.rules}
-    gap_rules = [rid for rid in result.diagnoses if any(c.gap for c in rules[rid].when)]
-    return gap_rules[0] if gap_rules else (result.diagnoses[0] if result.diagnoses else None)
+    return result.diagnoses[0] if result.diagnoses else None
 
 
 def dimensions_area(bank: Bank, result: Result, chosen: str | None = None) -> Area | None:
@@ -72,7 +74,7 @@ class FirstSteps:
 
 def first_steps(bank: Bank, result: Result) -> FirstSteps:
     """The picks behind the report's "what to do first"."""
-    recs = result.recommendations
+    recs = [r for r in result.recommendations if r.focus] or result.recommendations
     quick = next((r for r in recs if r.effort == "low"), None)
     lever = recs[0] if recs and recs[0] is not quick else None
     area_of = {q.id: a.id for a, _, q in bank.questions()}
@@ -80,7 +82,7 @@ def first_steps(bank: Bank, result: Result) -> FirstSteps:
     weakest = None
     if len(scored) >= 2:
         area, score = min(scored, key=lambda t: t[1])
-        own = [r for r in recs if area_of[r.question] == area]
+        own = [r for r in result.recommendations if area_of[r.question] == area]
         if own:
             weakest = AreaGap(area, score, len(own), total(r.gain for r in own))
     flagged = [(node.divergence or 0.0, sid) for sid, node in result.sections.items() if node.flagged]

@@ -25,7 +25,7 @@ from ...model import DONT_KNOW, NA, Area, Bank, Question, Section, answer_score,
 from ...model.answers import UNSPECIFIED
 from ...model.brand import Brand
 from ...model.plan import Action
-from ..formats import figure
+from ..formats import figure, percent
 from ..messages import Words
 from .charts import Bar, Pair, Palette, bars, luminance, mix, paired_bars, radar
 
@@ -55,6 +55,8 @@ class Figure:
     target: float
     divergence: float | None = None
     flagged: bool = False
+    coverage: float | None = None
+    provisional: bool = False  # on thin evidence: no level, shown as provisional
 
     @property
     def gap(self) -> float | None:
@@ -375,11 +377,15 @@ def _headline(bank: Bank, result: Result, words: Words, titles: dict[str, str]) 
     if pair is not None:
         a, b = (result.areas[x].score for x in pair)
         pair_view = (titles[pair[0]], a, titles[pair[1]], b)
-        gap = a - b if a is not None and b is not None else None
+        thin = any(result.areas[x].provisional for x in pair)  # no verdict on thin evidence
+        gap = a - b if a is not None and b is not None and not thin else None
     if chosen is not None:
         rule = rules[chosen]
         text = words.bank(rule.text)
         return Headline(words.bank(rule.title), text, _sentences(text, 430), True, pair_view, gap)
+    if result.overall.provisional:
+        text = words("headline_thin_text", coverage=percent(result.overall.coverage, words.lang, 0))
+        return Headline(words("headline_thin_title"), text, _sentences(text, 430), False, pair_view, gap)
     text = words("headline_none_text")
     return Headline(words("headline_none_title"), text, _sentences(text, 430), False, pair_view, gap)
 
@@ -418,7 +424,8 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
         date=date, stamp=stamp, consultant=brand.consultant or "", consultancy=brand.consultancy or "",
         footer=words.bank(brand.footer), logo=logo, bank=bank, digest=bank.digest,
         overall=Figure(result.overall.score, _level(bank, result.overall.level, words), bank.target,
-                       result.overall.divergence, result.overall.flagged),
+                       result.overall.divergence, result.overall.flagged, result.overall.coverage,
+                       result.overall.provisional),
         completion=result.completion, percent_to_target=result.percent_to_target,
         target=bank.target, threshold=bank.divergence_threshold, people=people, departments=departments,
         headline=_headline(bank, result, words, titles),
@@ -521,12 +528,13 @@ def _areas(result: Result, words: Words, people: list[Person]) -> tuple[list[Are
                 qviews.append(_question_view(q, f"{ai}.{si}.{qi}", result, people, target, words, ranks))
             sections.append(SectionView(
                 section.id, f"{ai}.{si}", words.bank(section.title), words.bank(section.description),
-                Figure(snode.score, _level(bank, snode.level, words), target, snode.divergence, snode.flagged),
+                Figure(snode.score, _level(bank, snode.level, words), target, snode.divergence, snode.flagged,
+                       snode.coverage, snode.provisional),
                 qviews, sum(1 for qv in qviews if qv.below), sum(1 for qv in qviews if qv.score is not None),
                 sum(qv.gain or 0.0 for qv in qviews)))
         areas.append(AreaView(area.id, ai, words.bank(area.title), words.bank(area.description),
                               Figure(node.score, _level(bank, node.level, words), target_of(bank, area),
-                                     node.divergence, node.flagged),
+                                     node.divergence, node.flagged, node.coverage, node.provisional),
                               sections, sum(sv.below for sv in sections), sum(sv.gain for sv in sections)))
     return areas, located
 
