@@ -12,6 +12,7 @@ the question ids, so a form filled in any PDF viewer, or by a library, comes bac
 | ``answer.<qid>`` | radio (one option), text (a number), multi-line text (a text) | the answer |
 | ``option.<qid>:<key>`` | check box | one option of a several-options question |
 | ``na.<qid>`` | check box | N/A, where the question allows it |
+| ``dont_know.<qid>`` | check box | "I don't know", where the question allows it |
 | ``comment.<qid>`` | multi-line text | the comment |
 
 The bank's id and version, the language and the profile the form was made for travel in

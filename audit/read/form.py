@@ -15,7 +15,7 @@ from ..errors import InputError, Problem
 from ..model import Bank, kind_of, normalise
 from ..model.form import META_KEY
 
-_FIELD = re.compile(r"^(answer|na|comment|profile)\.([^:]+)$|^option\.([^:]+):(.+)$")
+_FIELD = re.compile(r"^(answer|na|dont_know|comment|profile)\.([^:]+)$|^option\.([^:]+):(.+)$")
 
 
 def _pages_of(reader: PdfReader) -> dict[str, int]:
@@ -109,6 +109,7 @@ def read_form(path: Path, bank: Bank) -> dict[str, Any]:
     profile: dict[str, str] = dict(meta.get("profile") or {})
     chosen: dict[str, list[str]] = {}
     na: set[str] = set()
+    unknown: set[str] = set()
     for name, value in values.items():
         if value is None or name in ("organisation", "respondent.name", "respondent.department"):
             continue
@@ -130,6 +131,8 @@ def read_form(path: Path, bank: Bank) -> dict[str, Any]:
             comments[ident] = str(value)
         elif kind == "na":
             na.add(ident)
+        elif kind == "dont_know":
+            unknown.add(ident)
         elif kind == "option":
             chosen.setdefault(ident, []).append(match.group(4))
         elif kind_of(q).answer == "numeric":
@@ -148,6 +151,12 @@ def read_form(path: Path, bank: Bank) -> dict[str, Any]:
             bad(f"na.{qid}", "N/A is ticked and the question is answered too; expected one or the other")
         else:
             answers[qid] = "na"
+    for qid in unknown:
+        if qid in answers:
+            bad(f"dont_know.{qid}", "\"I don't know\" is ticked and the question is answered too; expected "
+                                    "one or the other")
+        else:
+            answers[qid] = "dont_know"
     for qid, value in answers.items():
         _, problem = normalise(questions[qid], value)
         if problem:

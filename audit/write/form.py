@@ -38,6 +38,7 @@ class FormQuestion:
     help: str
     answer: str  # the shape of the answer (audit.model.kinds)
     options: list[tuple[str, str]]  # key, label
+    meanings: list[tuple[str, str]]  # label, help: what each option means, unless the scale's legend says it
     unit: str
     span: str  # "0 .. 90" for numbers with a range
 
@@ -46,6 +47,7 @@ def form_html(bank: Bank, words: Words, profile: dict[str, str], organisation: s
     """The questionnaire as HTML with form fields, for the questions that apply to ``profile``."""
     lang = words.lang
     areas = []
+    legends: dict[str, list[tuple[str, str]]] = {}
     for ai, area in enumerate(bank.areas, 1):
         sections = []
         for si, section in enumerate((s for s in area.sections if applies(s.applies_if, profile)), 1):
@@ -53,8 +55,12 @@ def form_html(bank: Bank, words: Words, profile: dict[str, str], organisation: s
             for qi, q in enumerate((q for q in section.questions if applies(q.applies_if, profile)), 1):
                 span = f"{q.range[0]:g} – {q.range[1]:g}" if q.range else ""
                 options = [(o.key, text_of(o.label, lang)) for o in q.options or []]
+                meanings = [(text_of(o.label, lang), text_of(o.help, lang)) for o in q.options or [] if o.help]
+                if q.scale is not None and meanings:
+                    legends.setdefault(q.scale, meanings)  # said once, before the questions
+                    meanings = []
                 questions.append(FormQuestion(f"{ai}.{si}.{qi}", q, text_of(q.text, lang), text_of(q.help, lang),
-                                              kind_of(q).answer, options, text_of(q.unit, lang), span))
+                                              kind_of(q).answer, options, meanings, text_of(q.unit, lang), span))
             if questions:
                 sections.append((f"{ai}.{si}", text_of(section.title, lang), questions))
         if sections:
@@ -67,7 +73,7 @@ def form_html(bank: Bank, words: Words, profile: dict[str, str], organisation: s
         departments=[(d.key, text_of(d.label, lang)) for d in bank.departments],
         profile=[(p.id, text_of(p.text, lang), [(o.key, text_of(o.label, lang)) for o in p.options], profile.get(p.id))
                  for p in bank.profile],
-        areas=areas, bank=bank)
+        areas=areas, bank=bank, legends=list(legends.values()))
 
 
 def render_form(bank: Bank, words: Words, profile: dict[str, str],
