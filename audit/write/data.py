@@ -31,11 +31,13 @@ def to_csv(result: Result, lang: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["kind", "id", "title", "department", "score", "level", "divergence",
-                     "flagged", "share", "answered", "gain", "effort"])
+                     "flagged", "share", "answered", "gain", "effort", "coverage", "provisional", "dont_know",
+                     "focus"])
 
     def row(kind: str, ident: str, node: Node) -> None:
         writer.writerow([kind, ident, titles.get(ident, ""), "", _num(node.score), node.level or "",
-                         _num(node.divergence), str(node.flagged).lower(), "", "", "", ""])
+                         _num(node.divergence), str(node.flagged).lower(), "", "", "", "", _num(node.coverage),
+                         str(node.provisional).lower(), "", ""])
 
     row("overall", "overall", result.overall)
     for ident, node in result.areas.items():
@@ -47,13 +49,13 @@ def to_csv(result: Result, lang: str | None = None) -> str:
         rec = gains.get(ident)
         writer.writerow(["question", ident, titles.get(ident, ""), "", _num(q.score), "", "", "",
                          repr(q.share), q.answered, repr(rec.gain) if rec else "",
-                         rec.effort if rec else ""])
+                         rec.effort if rec else "", "", "", q.dont_know, " ".join(rec.focus) if rec else ""])
     for key, dept in result.departments.items():
-        writer.writerow(["department", "overall", "", key, _num(dept.overall)] + [""] * 7)
+        writer.writerow(["department", "overall", "", key, _num(dept.overall)] + [""] * 11)
         for ident, value in {**dept.areas, **dept.sections}.items():
             kind = "area" if ident in dept.areas else "section"
             writer.writerow([f"department-{kind}", ident, titles.get(ident, ""), key, _num(value)]
-                            + [""] * 7)
+                            + [""] * 11)
     return out.getvalue()
 
 
