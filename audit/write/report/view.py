@@ -292,6 +292,8 @@ class Report:
     heat: list[HeatRow]
     heat_departments: list[DepartmentView]
     answer_tables: list[AnswerTable]
+    unknowns: list[QuestionView]  # questions most respondents could not answer
+    evidence: list[tuple[str, str, str]]  # number, question, what the auditor asks to see
     warnings: list[str]
     levels: list[LevelView]
     plan: PlanView | None = None
@@ -438,6 +440,10 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
         heat=_heat(result, areas, heat_departments, {**DEFAULT_COLOURS, **brand.colours}) if len(heat_departments) >= 2
         else [],
         heat_departments=heat_departments, answer_tables=_answer_tables(result, areas, people, located, words),
+        unknowns=sorted((qv for av in areas for sv in av.sections for qv in sv.questions
+                         if qv.dont_know * 2 > qv.respondents), key=lambda qv: -qv.dont_know),
+        evidence=[(qv.number, qv.text, words.bank(located[qv.id][2].evidence))
+                  for av in areas for sv in av.sections for qv in sv.questions if located[qv.id][2].evidence],
         warnings=list(result.warnings),
         levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
         plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None,
