@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..model import Bank, Dropped, Entry, Response, ResponseFile, Team, normalise
-from ..model.answers import AnswerValue
+from ..model.answers import POOLED, AnswerValue
 from .documents import Document, PathKey, load_document
 from .validation import suggest, validate
 
@@ -57,7 +57,11 @@ def _entry(bank: Bank, doc: Document, loc: PathKey, entry: Entry, problems: list
             dropped.append(Dropped(doc.problem(loc + key, set_aside), question, kind))
 
     dept = entry.respondent.department
-    if dept is not None and departments and dept not in departments:
+    if dept == POOLED:
+        problems.append(doc.problem(loc + ("respondent", "department"),
+                                    f"department '{POOLED}' is kept for small departments pooled together; "
+                                    "expected your own department, or none"))
+    elif dept is not None and departments and dept not in departments:
         problems.append(doc.problem(loc + ("respondent", "department"),
                                     f"unknown department '{dept}'; {suggest(dept, departments)}"))
     if entry.language is not None and entry.language not in bank.languages:

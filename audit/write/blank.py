@@ -16,7 +16,7 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
 
 
 def _answer_hint(q: Question, lang: str) -> str:
-    na = " | na" if q.na else ""
+    na = (" | na" if q.na else "") + (" | dont_know" if q.dont_know and kind_of(q).na else "")
     shape = kind_of(q).answer
     if shape == "single":
         return " | ".join(f"{o.key} = {text_of(o.label, lang)}" for o in q.options or []) + na
