@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Area, Bank, Question, Response, Section, Team, answer_score, total
+from ..model import Area, Bank, Question, Response, Section, Team, answer_score, kind_of, total
 
 UNSPECIFIED = "unspecified"
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -275,7 +275,7 @@ def score(bank: Bank, team: Team) -> Result:
     ptt = None if not scored_any else (1 - gap / reach if reach else 1.0)
 
     completions = []
-    counted = [q for _, _, q in applicable if q.type != "text"]
+    counted = [q for _, _, q in applicable if kind_of(q).scored]  # every question but free text
     for r in respondents:
         if counted:
             completions.append(sum(1 for q in counted if q.id in r.answers) / len(counted))
