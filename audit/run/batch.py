@@ -24,8 +24,10 @@ import click
 from rich.console import Console
 
 from ..errors import InputError
+from ..read.bank import load_bank
 from ..read.project import Project, find_projects
 from ..write.terminal import progress, summary_table
+from .commands import terminal_words
 from .options import Options
 from .report import Written, build_report
 
@@ -158,11 +160,16 @@ def run_batch(projects: list[Project], options: Options, *, out_dir: Path | None
 
 def report_clients(clients: Path, options: Options, *, out_dir: Path | None = None, jobs: int | None = None) -> int:
     """``report --batch``: every client's report, progress and a summary table; the exit status
-    (0 done, 2 some client's input is bad, 1 some client failed)."""
+    (0 done, 2 some client's input is bad, 1 some client failed).
+
+    Progress and the summary speak ``options.lang``, else the packaged bank's first language
+    (each client's report speaks its own bank's).
+    """
     projects = find_projects(clients)
-    with progress(len(projects)) as done:
+    words = terminal_words(options.lang or load_bank(None).languages[0])
+    with progress(len(projects), words) as done:
         outcomes = run_batch(projects, options, out_dir=out_dir, jobs=jobs, done=done)
-    Console(highlight=False, soft_wrap=False).print(summary_table(outcomes))
+    Console(highlight=False, soft_wrap=False).print(summary_table(outcomes, words))
     for outcome in outcomes:
         for line in outcome.problems:
             click.echo(f"{outcome.client}: {line}", err=True)

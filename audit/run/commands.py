@@ -9,14 +9,26 @@ import click
 from rich.console import Console
 
 from ..read.bank import load_bank
-from ..resources import default_bank_dir
+from ..read.messages import load_messages
+from ..resources import default_bank_dir, packaged_templates
 from ..write.blank import blank_response
 from ..write.data import to_csv, to_json
 from ..write.files import write_atomic
+from ..write.messages import Words
 from ..write.sheet import SUFFIXES, export_bytes
 from ..write.terminal import print_followup, print_table
 from .audit import audit
 from .options import Options, language
+
+
+def terminal_words(lang: str) -> Words:
+    """The words of the terminal's tables (``templates/terminal/messages.yaml``) in ``lang``."""
+    return Words(lang, load_messages([packaged_templates("terminal", "messages.yaml")]))
+
+
+def export_words(lang: str) -> Words:
+    """The spreadsheet's sheet names, headers and fixed words (``templates/export/messages.yaml``) in ``lang``."""
+    return Words(lang, load_messages([packaged_templates("export", "messages.yaml")]))
 
 
 def validate(bank_dir: Path | None) -> str:
@@ -31,7 +43,11 @@ def validate(bank_dir: Path | None) -> str:
 
 
 def score(responses: Sequence[Path], options: Options, fmt: str = "table", top: int = 10) -> None:
-    """Print the team's scores as a table, JSON or CSV (with the follow-up, given a baseline)."""
+    """Print the team's scores as a table, JSON or CSV (with the follow-up, given a baseline).
+
+    The table speaks the output's language; JSON and CSV are data for other programs, with the
+    same English keys in every language.
+    """
     done = audit(responses, options)
     if fmt == "json":
         click.echo(to_json(done.result, done.followup))
@@ -39,9 +55,10 @@ def score(responses: Sequence[Path], options: Options, fmt: str = "table", top: 
         click.echo(to_csv(done.result, done.lang), nl=False)
     else:
         console = Console(highlight=False, soft_wrap=False)
-        print_table(done.result, console, done.lang, top)
+        words = terminal_words(done.lang)
+        print_table(done.result, console, words, top)
         if done.followup is not None:
-            print_followup(done.followup, done.bank, console, done.lang)
+            print_followup(done.followup, done.bank, console, words)
 
 
 def export(responses: Sequence[Path], options: Options, output: Path) -> int:
@@ -53,7 +70,7 @@ def export(responses: Sequence[Path], options: Options, output: Path) -> int:
     if suffix not in SUFFIXES:
         raise ValueError(f"'{output.name}' is neither .xlsx nor .csv")
     done = audit(responses, options)
-    write_atomic(output, export_bytes(done.result, done.lang, suffix))
+    write_atomic(output, export_bytes(done.result, export_words(done.lang), suffix))
     return len(done.team.respondents)
 
 

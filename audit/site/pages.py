@@ -83,6 +83,12 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def kinds_json() -> dict[str, dict[str, Any]]:
+    """The kinds table the browser receives: every question type's answer shape, whether it
+    scores, and whether ``na`` can mean N/A. The script behaves by shape, never by a type's name."""
+    return {name: {**kind.to_json(), "na": kind.na} for name, kind in KINDS.items()}
+
+
 def payload_tag(payload: str) -> str:
     return f'<script type="application/json" id="{PAYLOAD_ID}">{payload}</script>'
 
@@ -187,7 +193,7 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
             "lang": lang,
             "strings": s,
             "pages": pages_map,
-            "kinds": {name: kind.to_json() for name, kind in KINDS.items()},
+            "kinds": kinds_json(),
             **({"organisation": organisation} if organisation else {}),
         })
     return SiteContent(bank, default, languages, pages, navs, payloads, strings)

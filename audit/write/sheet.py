@@ -13,6 +13,10 @@ those of ``score --format json``):
 ``.csv`` writes the three tables one under the other in one file, each after a row naming
 it and its own header row.
 
+Sheet names, column headers and the fixed words (yes, no, N/A) come from the export's
+catalogue (``templates/export/messages.yaml``) in the export's language; the values of the
+``kind``, ``level`` and ``effort`` columns are the keys ``score --format json`` gives.
+
 Respondents' text (answers, comments, names, organisation) is data, never a formula: in the
 workbook every text is a text cell, and in the CSV a text that a spreadsheet would take for
 a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
@@ -31,17 +35,19 @@ from typing import Any
 from ..engine.score import Result, target_of
 from ..model import DONT_KNOW, NA, Question, Response, answer_score, kind_of, text_of
 from ..model.answers import UNSPECIFIED
+from .messages import Words
 
 Row = list[Any]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _answer(q: Question, value: Any, lang: str) -> tuple[str | float, str]:
+def _answer(q: Question, value: Any, words: Words) -> tuple[str | float, str]:
     """The answer as given (a key, keys joined, a number, a text) and its label."""
+    lang = words.lang
     if value is NA:
-        return "na", "N/A"
+        return "na", words("na")
     if value is DONT_KNOW:
-        return "dont_know", "?"
+        return "dont_know", words("dont_know")
     kind = kind_of(q)
     labels = "; ".join(text_of(o.label, lang) for o in kind.chosen(q, value))
     if kind.answer == "multiple":
@@ -53,9 +59,10 @@ def _answer(q: Question, value: Any, lang: str) -> tuple[str | float, str]:
     return str(value), ""
 
 
-def tables(result: Result, lang: str) -> list[tuple[str, list[str], list[Row]]]:
+def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]]]:
     """(name, header, rows) of the three tables."""
     bank = result.bank
+    lang = words.lang
     targets: dict[str, float] = {}
     titles: dict[str, str] = {}
     where: dict[str, tuple[str, str]] = {}
@@ -80,28 +87,30 @@ def tables(result: Result, lang: str) -> list[tuple[str, list[str], list[Row]]]:
                                node.flagged, None, None]
                               + [(result.departments[d].areas if kind == "area" else result.departments[d].sections)
                                  .get(ident) for d in depts])
-    score_header = ["kind", "id", "title", "score", "level", "target", "divergence", "flagged", "completion",
-                    "percent_to_target"] + [f"department: {dept_labels.get(d, d)}" for d in depts]
+    score_header = [words(key) for key in ("kind", "id", "title", "score", "level", "target", "divergence",
+                                           "flagged", "completion", "percent_to_target")] \
+        + [words("department_column", department=dept_labels.get(d, d)) for d in depts]
 
     questions = {q.id: q for _, _, q in bank.questions()}
     answer_rows: list[Row] = []
     for n, r in enumerate(result.team.respondents, 1):
-        answer_rows += _answer_rows(n, r, questions, result, titles, where, dept_labels, lang)
-    answer_header = ["respondent", "name", "department", "file", "area", "section", "question id", "question",
-                     "answer", "label", "score", "applies", "comment"]
+        answer_rows += _answer_rows(n, r, questions, result, titles, where, dept_labels, words)
+    answer_header = [words(key) for key in ("respondent", "name", "department", "file", "area", "section",
+                                            "question_id", "question", "answer", "label", "score", "applies",
+                                            "comment")]
 
     rec_rows: list[Row] = []
     for rank, rec in enumerate(result.recommendations, 1):
         q = questions[rec.question]
         rec_rows.append([rank, rec.question, titles[where[rec.question][1]], text_of(q.text, lang),
                          text_of(q.suggestion, lang), rec.gain, rec.effort])
-    rec_header = ["rank", "question id", "section", "question", "advice", "gain", "effort"]
-    return [("Scores", score_header, score_rows), ("Answers", answer_header, answer_rows),
-            ("Recommendations", rec_header, rec_rows)]
+    rec_header = [words(key) for key in ("rank", "question_id", "section", "question", "advice", "gain", "effort")]
+    return [(words("sheet_scores"), score_header, score_rows), (words("sheet_answers"), answer_header, answer_rows),
+            (words("sheet_recommendations"), rec_header, rec_rows)]
 
 
 def _answer_rows(n: int, r: Response, questions: dict[str, Question], result: Result, titles: dict[str, str],
-                 where: dict[str, tuple[str, str]], dept_labels: dict[str, str], lang: str) -> list[Row]:
+                 where: dict[str, tuple[str, str]], dept_labels: dict[str, str], words: Words) -> list[Row]:
     dept = r.department or UNSPECIFIED
     rows: list[Row] = []
     for qid in [q for q in questions if q in r.answers or q in r.comments]:
@@ -111,18 +120,18 @@ def _answer_rows(n: int, r: Response, questions: dict[str, Question], result: Re
         label = ""
         s = None
         if qid in r.answers:
-            given, label = _answer(q, r.answers[qid], lang)
+            given, label = _answer(q, r.answers[qid], words)
             s = answer_score(q, r.answers[qid])
         else:
             given = None
         applies = qid in result.questions
         rows.append([n, r.name, dept_labels.get(dept, dept), r.source, titles[area], titles[section], qid,
-                     text_of(q.text, lang), given, label, None if s is None or not applies else 100 * s,
+                     text_of(q.text, words.lang), given, label, None if s is None or not applies else 100 * s,
                      applies, r.comments.get(qid)])
     return rows
 
 
-def to_xlsx(result: Result, lang: str) -> bytes:
+def to_xlsx(result: Result, words: Words) -> bytes:
     """The workbook: one sheet per table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -130,13 +139,13 @@ def to_xlsx(result: Result, lang: str) -> bytes:
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, header, rows in tables(result, lang):
+    for name, header, rows in tables(result, words):
         sheet = book.create_sheet(name)
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([_cell(v, words) for v in row])
         for column in sheet.iter_cols(min_row=2):
             for cell in column:
                 if isinstance(cell.value, str):
@@ -173,17 +182,17 @@ def _deterministic(xlsx: bytes, stamp: str) -> bytes:
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, words: Words) -> Any:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return words("yes" if value else "no")
     return value
 
 
-def _csv_text(value: Any) -> Any:
+def _csv_text(value: Any, words: Words) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return words("yes" if value else "no")
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -191,22 +200,22 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
-def to_csv(result: Result, lang: str) -> str:
+def to_csv(result: Result, words: Words) -> str:
     """The three tables in one CSV file, each after a row with its name."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for i, (name, header, rows) in enumerate(tables(result, lang)):
+    for i, (name, header, rows) in enumerate(tables(result, words)):
         if i:
             writer.writerow([])
         writer.writerow([f"# {name}"])
         writer.writerow(header)
-        writer.writerows([_csv_text(v) for v in row] for row in rows)
+        writer.writerows([_csv_text(v, words) for v in row] for row in rows)
     return out.getvalue()
 
 
-def export_bytes(result: Result, lang: str, suffix: str) -> bytes:
+def export_bytes(result: Result, words: Words, suffix: str) -> bytes:
     """The export in the format named by ``suffix`` (``.xlsx`` or ``.csv``)."""
-    return to_xlsx(result, lang) if suffix == ".xlsx" else to_csv(result, lang).encode("utf-8")
+    return to_xlsx(result, words) if suffix == ".xlsx" else to_csv(result, words).encode("utf-8")
 
 
 SUFFIXES: Sequence[str] = (".xlsx", ".csv")

@@ -1,4 +1,8 @@
-"""The result for the terminal: the score table, the follow-up table, the batch summary."""
+"""The result for the terminal: the score table, the follow-up table, the batch summary.
+
+Their words come from the terminal's catalogue (``templates/terminal/messages.yaml``) through
+:class:`~audit.write.messages.Words`; numbers are written as ``score --format csv`` writes them,
+rounded to one decimal."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from ..engine.followup import Change, Followup
 from ..engine.score import Node, Result
 from ..model import Bank, text_of
 from .data import titles_of
+from .messages import Words
 
 
 class ClientOutcome(Protocol):
@@ -37,26 +42,26 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def print_table(result: Result, console: Console, lang: str | None = None, top: int = 10) -> None:
+def print_table(result: Result, console: Console, words: Words, top: int = 10) -> None:
     """The readable summary: scores with levels and divergence, diagnoses, recommendations."""
     bank = result.bank
-    lang = lang or bank.languages[0]
+    lang = words.lang
     titles = titles_of(bank, lang)
     levels = {lv.key: text_of(lv.label, lang) for lv in bank.levels}
     head = f"{text_of(bank.title, lang)} — {result.team.organisation or ''}".rstrip(" —")
     console.print(Text(head, style="bold"))
-    console.print(Text(f"{len(result.team.respondents)} respondent(s), completion "
-                       f"{fmt(None if result.completion is None else 100 * result.completion)} %, "
-                       f"percent to target "
-                       f"{fmt(None if result.percent_to_target is None else 100 * result.percent_to_target)} %"))
+    console.print(Text(words(
+        "team_line", respondents=len(result.team.respondents),
+        completion=fmt(None if result.completion is None else 100 * result.completion),
+        to_target=fmt(None if result.percent_to_target is None else 100 * result.percent_to_target))))
 
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("")
-    table.add_column("score", justify="right")
-    table.add_column("level")
-    table.add_column("divergence", justify="right")
+    table.add_column(words("score"), justify="right")
+    table.add_column(words("level"))
+    table.add_column(words("divergence"), justify="right")
     o = result.overall
-    table.add_row(Text("Overall", style="bold"), fmt(o.score), levels.get(o.level or "", ""),
+    table.add_row(Text(words("overall"), style="bold"), fmt(o.score), levels.get(o.level or "", ""),
                   fmt(o.divergence))
     for area in bank.areas:
         a = result.areas.get(area.id)
@@ -73,42 +78,41 @@ def print_table(result: Result, console: Console, lang: str | None = None, top: 
 
     rules = {r.id: r for r in bank.rules}
     if result.diagnoses:
-        console.print(Text("Diagnoses", style="bold"))
+        console.print(Text(words("diagnoses"), style="bold"))
         for rid in result.diagnoses:
             console.print(Text(f"  • {text_of(rules[rid].title, lang)}"))
     if result.recommendations:
         recs = Table(show_header=True, header_style="bold", title=None)
-        recs.add_column("#", justify="right")
-        recs.add_column("question")
-        recs.add_column("gain", justify="right")
-        recs.add_column("effort")
+        recs.add_column(words("rank"), justify="right")
+        recs.add_column(words("question"))
+        recs.add_column(words("gain"), justify="right")
+        recs.add_column(words("effort"))
         for i, rec in enumerate(result.recommendations[:top], 1):
             recs.add_row(str(i), Text(f"{rec.question}: {titles[rec.question]}"), f"{rec.gain:.2f}",
-                         rec.effort)
-        console.print(Text(f"Top recommendations ({min(top, len(result.recommendations))} of "
-                           f"{len(result.recommendations)})", style="bold"))
+                         words(f"effort_{rec.effort}"))
+        console.print(Text(words("top_recommendations", shown=min(top, len(result.recommendations)),
+                                 total=len(result.recommendations)), style="bold"))
         console.print(recs)
     for warning in result.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(words("warning", text=warning), style="yellow"))
 
 
-def print_followup(followup: Followup, bank: Bank, console: Console, lang: str | None = None) -> None:
+def print_followup(followup: Followup, bank: Bank, console: Console, words: Words) -> None:
     """Scores against the baseline: before, now, change, and progress to target (OWASP SAMM)."""
-    lang = lang or bank.languages[0]
-    titles = titles_of(bank, lang)
-    console.print(Text(f"Since the baseline ({followup.respondents} respondent(s), bank version "
-                       f"{followup.bank_version or '?'})", style="bold"))
+    titles = titles_of(bank, words.lang)
+    console.print(Text(words("since_baseline", respondents=followup.respondents,
+                             version=followup.bank_version or "?"), style="bold"))
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("")
     for name in ("baseline", "now", "change", "target", "progress"):
-        table.add_column(name, justify="right")
+        table.add_column(words(name), justify="right")
 
     def add(label: Text, c: Change) -> None:
         change = "—" if c.change is None else f"{c.change:+.1f}"
         progress = "—" if c.progress is None else f"{100 * c.progress:.0f} %"
         table.add_row(label, fmt(c.baseline), fmt(c.current), change, f"{c.target:g}", progress)
 
-    add(Text("Overall", style="bold"), followup.overall)
+    add(Text(words("overall"), style="bold"), followup.overall)
     for area in bank.areas:
         if area.id in followup.areas:
             add(Text(titles[area.id], style="bold"), followup.areas[area.id])
@@ -117,9 +121,9 @@ def print_followup(followup: Followup, bank: Bank, console: Console, lang: str |
                 add(Text("  " + titles[section.id]), followup.sections[section.id])
     console.print(table)
     if followup.not_compared:
-        console.print(Text(f"not in the baseline: {', '.join(followup.not_compared)}"))
+        console.print(Text(words("not_in_baseline", questions=", ".join(followup.not_compared))))
     for dropped in followup.dropped:
-        console.print(Text(f"baseline answer set aside: {dropped}", style="yellow"))
+        console.print(Text(words("set_aside", answer=dropped), style="yellow"))
 
 
 def _div(node: Node) -> Text:
@@ -129,21 +133,21 @@ def _div(node: Node) -> Text:
     return text
 
 
-def summary_table(outcomes: Sequence[ClientOutcome]) -> Table:
+def summary_table(outcomes: Sequence[ClientOutcome], words: Words) -> Table:
     """Client, respondents, score, level, pages, problems: one row per client."""
-    table = Table(show_header=True, header_style="bold", title=f"{len(outcomes)} client(s)")
+    table = Table(show_header=True, header_style="bold", title=words("clients", count=len(outcomes)))
     for name, justify in (("client", "left"), ("respondents", "right"), ("score", "right"), ("level", "left"),
                           ("pages", "right"), ("problems", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(words(name), justify=justify)  # type: ignore[arg-type]
     for o in outcomes:
         if o.failure:
-            state = Text("internal failure", style="bold red")
+            state = Text(words("internal_failure"), style="bold red")
         elif o.problems:
-            state = Text(f"{len(o.problems)} bad input: {o.problems[0]}", style="red")
+            state = Text(words("bad_input", count=len(o.problems), first=o.problems[0]), style="red")
         elif o.respondents == 0:
-            state = Text("no answers yet", style="yellow")
+            state = Text(words("no_answers_yet"), style="yellow")
         else:
-            state = Text(f"{len(o.warnings)} warning(s)" if o.warnings else "—")
+            state = Text(words("warnings", count=len(o.warnings)) if o.warnings else "—")
         table.add_row(o.client, str(o.respondents) if o.ok else "—",
                       "—" if o.score is None else f"{o.score:.1f}", o.level or "—",
                       str(o.pages) if o.pdf else "—", state)
@@ -151,7 +155,7 @@ def summary_table(outcomes: Sequence[ClientOutcome]) -> Table:
 
 
 @contextmanager
-def progress(total: int) -> Iterator[Callable[[Any], None]]:
+def progress(total: int, words: Words) -> Iterator[Callable[[Any], None]]:
     """A callback to call with each client's outcome: a progress bar on a terminal (stderr),
     else one line per client."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -160,7 +164,7 @@ def progress(total: int) -> Iterator[Callable[[Any], None]]:
     if err.is_terminal:
         bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        console=err)
-        task = bar.add_task("reports", total=total)
+        task = bar.add_task(words("reports"), total=total)
         bar.start()
         try:
             yield lambda outcome: bar.update(task, advance=1, description=outcome.client)
@@ -171,7 +175,8 @@ def progress(total: int) -> Iterator[Callable[[Any], None]]:
 
     def line(outcome: ClientOutcome) -> None:
         count[0] += 1
-        state = "ok" if outcome.ok else ("bad input" if outcome.problems else "failed")
-        err.print(f"[{count[0]}/{total}] {outcome.client}: {state}", markup=False)
+        state = words("state_ok" if outcome.ok else ("state_bad_input" if outcome.problems else "state_failed"))
+        err.print(words("progress_line", done=count[0], total=total, client=outcome.client, state=state),
+                  markup=False)
 
     yield line

@@ -1,7 +1,7 @@
 // Score many answer sets with the site's engine, for the parity test in pytest
 // (tests/vectors/test_js_parity.py):  node run_cases.js MANIFEST.json OUT.json
-// MANIFEST: {"cases": [{"bank": "bank.json", "files": ["a.json", ...], "sum": "naive"}, ...]}
-// OUT: one entry per case, {"result": SPEC §5} or {"problems": [...]}.
+// MANIFEST: {"kinds": {type: {answer, scored, na}}, "cases": [{"bank": "bank.json", "files": ["a.json", ...]}, ...]}
+// OUT: one entry per case, {"result": docs/score-json.md} or {"problems": [...]}.
 "use strict";
 
 const fs = require("node:fs");
@@ -15,8 +15,8 @@ const out = manifest.cases.map((c) => {
   if (!banks.has(c.bank)) { banks.set(c.bank, JSON.parse(fs.readFileSync(c.bank, "utf8"))); }
   const bank = banks.get(c.bank);
   const files = c.files.map((f) => ({ source: f, data: JSON.parse(fs.readFileSync(f, "utf8")) }));
-  const loaded = engine.loadTeam(bank, files);
+  const loaded = engine.loadTeam(manifest.kinds, bank, files);
   if (loaded.problems.length) { return { problems: loaded.problems }; }
-  return { result: engine.score(bank, loaded.team, { sum: c.sum }) };
+  return { result: engine.score(manifest.kinds, bank, loaded.team) };
 });
 fs.writeFileSync(process.argv[3], JSON.stringify(out));

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot
 
-from audit.read.bank import load_bank
-from audit.model import text_of
 from audit.engine.score import applies
+from audit.model import kind_of, text_of
+from audit.read.bank import load_bank
 
 BANK = load_bank(ROOT / "questions")
 DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"
@@ -28,10 +28,10 @@ SCORE_JS = "() => Array.from(document.querySelectorAll('[data-score]'))" \
 # -- helpers ------------------------------------------------------------------------------
 
 def counted(section_id: str | None = None, profile: dict[str, str] | None = None) -> int:
-    """The questions that count for progress: non-text questions that apply (SPEC §3)."""
+    """The questions that count for progress: those of a type that scores, that apply (docs/scoring.md)."""
     profile = profile or {}
     return sum(1 for _, s, q in BANK.questions()
-               if (section_id is None or s.id == section_id) and q.type != "text"
+               if (section_id is None or s.id == section_id) and kind_of(q).scored
                and applies(s.applies_if, profile) and applies(q.applies_if, profile))
 
 
@@ -60,21 +60,22 @@ def bank_data(tab: Any) -> dict[str, Any]:
     return data
 
 
-def answer_with_keyboard(tab: Any, q: dict[str, Any], i: int) -> None:
+def answer_with_keyboard(tab: Any, q: dict[str, Any], shape: str, i: int) -> None:
+    """Answer ``q`` by its answer's shape (the page's kinds table), as a tool would."""
     field = f'[data-question="{q["id"]}"]'
-    kind = q["type"]
-    if kind in ("scale", "choice"):
+    assert tab.get_attribute(field, "data-answer") == shape
+    if shape == "single":
         tab_to(tab, f"{field} input[type=radio]")
         tab.keyboard.press("Space")
         steps = len(q["options"]) if q["na"] and i % 9 == 0 else i % len(q["options"])
         for _ in range(steps):
             tab.keyboard.press("ArrowDown")
-    elif kind == "multi":
+    elif shape == "multiple":
         keys = [o["key"] for o in q["options"]]
         for key in sorted({keys[i % len(keys)], keys[(i + 2) % len(keys)]}, key=keys.index):
             tab_to(tab, f'{field} input[value="{key}"]')
             tab.keyboard.press("Space")
-    elif kind == "number":
+    elif shape == "numeric":
         lo, hi = q["range"] or (0, 10)
         tab_to(tab, f"{field} input[type=number]")
         tab.keyboard.type(f"{lo + (hi - lo) * (i % 5) / 4:g}")
@@ -167,7 +168,7 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
         for q in qs:
             if page.locator(f'[data-la-q="{q["id"]}"]').is_hidden():
                 continue
-            answer_with_keyboard(page, q, answered)
+            answer_with_keyboard(page, q, data["kinds"][q["type"]]["answer"], answered)
             answered += 1
         tab_to(page, f'[data-comment="{qs[0]["id"]}"]')
         page.keyboard.type(f"Comment on {section}.")

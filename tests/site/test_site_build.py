@@ -12,8 +12,9 @@ from pathlib import Path
 
 from site_support import ROOT, mkdocs_build
 
+from audit.model import kind_of
 from audit.read.bank import load_bank
-from audit.site.pages import PAYLOAD_ID
+from audit.site.pages import PAYLOAD_ID, kinds_json
 
 PAYLOAD = re.compile(rf'<script type="application/json" id="{PAYLOAD_ID}">(.*?)</script>', re.S)
 
@@ -48,7 +49,7 @@ def test_default_site_builds_with_every_page(default_site: Path) -> None:
                 page = default_site / f"{prefix}{area.id}/{section.id}.html"
                 text = page.read_text(encoding="utf-8")
                 for q in section.questions:
-                    assert f'data-question="{q.id}"' in text
+                    assert f'data-question="{q.id}" data-answer="{kind_of(q).answer}"' in text
                     assert f'data-comment="{q.id}"' in text
                 assert f'data-score="section:{section.id}"' in text
     about = (default_site / "about.html").read_text(encoding="utf-8")
@@ -78,6 +79,9 @@ def test_payload_is_the_bank_in_the_page_language(default_site: Path) -> None:
         {**o, "label": {"en": o["label"]["en"]}, "help": o["help"]}
         for o in dump["areas"][0]["sections"][0]["questions"][0]["options"]]
     assert [lv["from"] for lv in sent["levels"]] == [lv["from"] for lv in dump["levels"]]
+    # the script knows question types only through this table; it adds floats one way only
+    assert data["kinds"] == kinds_json() == json.loads((ROOT / "tests/vectors/kinds.json").read_text(encoding="utf-8"))
+    assert "sum" not in data
 
 
 def test_language_links_go_to_the_same_page(default_site: Path) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
 
+from audit.model import kind_of
 from audit.read.bank import load_bank
 
 
@@ -63,7 +64,7 @@ def test_script_survives_instant_navigation(page: Any, instant_url: str) -> None
     page.check('[data-question="bo-payment-friction"] input[value="4"]')
     assert page.inner_text('[data-score="section:payment"]') == "100.0"
     bank = load_bank(ROOT / "questions")
-    payment = [q for _, s, q in bank.questions() if s.id == "payment" and q.type != "text"]
+    payment = [q for _, s, q in bank.questions() if s.id == "payment" and kind_of(q).scored]
     assert page.inner_text('[data-progress="section:payment"]') == f"1 de {len(payment)}"
     page.click("a.md-nav__link[href$='results.html']")
     page.wait_for_selector("[data-la-page=results]")

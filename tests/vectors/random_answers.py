@@ -1,4 +1,4 @@
-"""Random but valid response files (SPEC §2) for a bank, from a seeded generator.
+"""Random but valid response files (docs/responses.md) for a bank, from a seeded generator.
 
 Used for the generated test vectors and for the Python/JavaScript parity test: every
 question type, N/A, empty and capped multi answers, numbers on band edges and outside
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from audit.model import Bank, Question
+from audit.model import Bank, Question, kind_of
 
 OTHER_DEPARTMENTS = ["north", "south", "east"]
 
@@ -39,13 +39,14 @@ def random_answer(q: Question, rng: random.Random) -> Any:
     if q.na and roll < 0.27:
         return "na"
     keys = [o.key for o in q.options or []]
-    if q.type in ("scale", "choice"):
+    shape = kind_of(q).answer
+    if shape == "single":
         key = rng.choice(keys)
         return int(key) if key.isdigit() and rng.random() < 0.5 else key
-    if q.type == "multi":
+    if shape == "multiple":
         chosen = rng.sample(keys, rng.randint(0, len(keys)))
         return chosen
-    if q.type == "number":
+    if shape == "numeric":
         return _number(q, rng)
     return rng.choice(["", "Some notes.", "Más notas, con acentos.", "x" * 30])
 

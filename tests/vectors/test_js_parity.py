@@ -1,5 +1,6 @@
 """Randomised parity: the site's script and the Python engine score 240 generated answer sets
-(over the mini, edge and default banks) to exactly the same SPEC §5 document, warnings included."""
+(over the mini, edge and default banks) to exactly the same docs/score-json.md document, warnings
+included."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from typing import Any
 from make_vectors import ROOT, banks
 from random_answers import random_file
 
-from audit.read.answers import load_responses
 from audit.engine.score import score
-
+from audit.read.answers import load_responses
+from audit.site.pages import kinds_json
 
 RUNNER = ROOT / "tests" / "js" / "run_cases.js"
 CASES = 240
@@ -65,8 +66,8 @@ def test_script_and_python_agree_on_random_answers(tmp_path: Path) -> None:
             path.write_text(json.dumps(random_file(bank, rng, j), ensure_ascii=False), encoding="utf-8")
             files.append(str(path))
         python.append(score(bank, load_responses(list(files), bank)).to_json())
-        manifest.append({"bank": str(bank_files[name]), "files": files, "sum": "naive"})
-    (tmp_path / "manifest.json").write_text(json.dumps({"cases": manifest}), encoding="utf-8")
+        manifest.append({"bank": str(bank_files[name]), "files": files})
+    (tmp_path / "manifest.json").write_text(json.dumps({"kinds": kinds_json(), "cases": manifest}), encoding="utf-8")
     run = subprocess.run([node, str(RUNNER), str(tmp_path / "manifest.json"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr

@@ -1,5 +1,5 @@
 """The shared test vectors: the Python engine gives them, they are not stale, and the
-site's script (run by ``node --test``) gives them too."""
+site's script (run by ``node --test``) gives them too, refusing the same answers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from make_vectors import HERE, ROOT, banks, expected, outputs
+from make_vectors import HERE, ROOT, SPECIAL, banks, expected, outputs, refusal
+
+from audit.model.kinds import KINDS, SHAPES
+from audit.site.pages import kinds_json
 
 CASES = sorted(p.parent.name for p in (HERE / "cases").glob("*/case.json"))
 
@@ -36,6 +39,25 @@ def test_vectors_cover_the_hard_cases() -> None:
     assert any(r["diagnoses"] for r in results)
     assert any(q["score"] is None and q["answered"] == 0 for r in results for q in r["questions"].values())
     assert any("do not apply were ignored" in w for r in results for w in r["warnings"])
+
+
+def test_refusal_vectors_say_what_python_says() -> None:
+    loaded = banks()
+    data = json.loads((HERE / "refusals.json").read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        q = next(q for _, _, q in loaded[case["bank"]].questions() if q.id == case["question"])
+        value = {"special": case["special"]} if "special" in case else case["answer"]
+        assert {"bank": case["bank"], **refusal(q, value)} == case
+    assert set(SPECIAL) == {c["special"] for c in data["cases"] if "special" in c}
+    assert set(data["shapes"]) == set(SHAPES) == {kind.answer for kind in KINDS.values()}
+
+
+def test_the_script_gets_the_kinds_table_the_site_sends() -> None:
+    table = json.loads((HERE / "kinds.json").read_text(encoding="utf-8"))
+    assert table == kinds_json()
+    assert list(table) == list(KINDS)
+    assert all(entry == {"answer": KINDS[name].answer, "scored": KINDS[name].scored, "na": KINDS[name].na}
+               for name, entry in table.items())
 
 
 def test_node_runs_the_same_vectors() -> None:

@@ -1,10 +1,15 @@
 /*
  * loyalty-audit: the one script of the self-assessment site.
  *
- * Part 1, the engine, reads response files (SPEC §2) and scores them (SPEC §3-4) with the
- * same operations, in the same order, as audit/load.py and audit/score.py, so that the page
- * and `loyalty-audit score` agree to the last bit. It needs no browser: node's test runner
- * loads it with require().
+ * Part 1, the engine, reads response files (docs/responses.md) and scores them
+ * (docs/scoring.md) with the same operations, in the same order, as audit/read/answers.py,
+ * audit/model/kinds.py and audit/engine/score.py, so that the page and `loyalty-audit score`
+ * agree to the last bit. It needs no browser: node's test runner loads it with require().
+ *
+ * The script knows no question type by name. The page carries the kinds table of
+ * audit.model.kinds.KINDS (`{type: {answer, scored, na}}`); a question's type only selects
+ * the shape of its answer, and SHAPES holds everything that depends on it. Every engine
+ * function whose result depends on question types takes that table as its first argument.
  *
  * Part 2, the page: answers saved as they are given (localStorage), progress, live scores,
  * results, export and import, the team page. It is set up inside Material's
@@ -49,34 +54,61 @@
     return value !== null && typeof value === "object" && !Array.isArray(value);
   }
 
-  /* Python's sum() of floats: left to right before 3.12, compensated (Neumaier) since. */
-  function adder(mode) {
-    if (mode === "neumaier") {
-      return function (xs) {
-        if (!xs.length) { return 0; }
-        var f = 0 + xs[0], c = 0;
-        for (var i = 1; i < xs.length; i++) {
-          var x = xs[i], t = f + x;
-          if (Math.abs(f) >= Math.abs(x)) { c += (f - t) + x; } else { c += (x - t) + f; }
-          f = t;
-        }
-        if (c && isFinite(c)) { f += c; }
-        return f;
-      };
-    }
-    return function (xs) {
-      var t = 0;
-      for (var i = 0; i < xs.length; i++) { t += xs[i]; }
-      return t;
-    };
+  /* audit.model.total: floats added left to right from 0, the one order Python uses too. */
+  function total(xs) {
+    var t = 0;
+    for (var i = 0; i < xs.length; i++) { t += xs[i]; }
+    return t;
   }
 
+  /*
+   * Python's str() of a number read from JSON. Whole numbers up to 2**53 print as Python
+   * prints an int (JSON.parse cannot tell 3 from 3.0); the others as Python prints a float:
+   * the shortest digits, with an exponent below 1e-4 and from 1e16.
+   */
+  function pyNumber(x) {
+    if (x !== x) { return "nan"; }
+    if (x === Infinity) { return "inf"; }
+    if (x === -Infinity) { return "-inf"; }
+    if (Number.isSafeInteger(x)) { return String(x); }
+    var parts = x.toExponential().split("e"), exp = Number(parts[1]);
+    var digits = parts[0].replace("-", "").replace(".", ""), sign = x < 0 ? "-" : "";
+    if (exp < -4 || exp >= 16) {
+      return sign + digits.charAt(0) + (digits.length > 1 ? "." + digits.slice(1) : "") +
+        "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+    if (exp < 0) { return sign + "0." + "0".repeat(-exp - 1) + digits; }
+    if (digits.length <= exp + 1) { return sign + digits + "0".repeat(exp + 1 - digits.length) + ".0"; }
+    return sign + digits.slice(0, exp + 1) + "." + digits.slice(exp + 1);
+  }
+
+  /* Python's repr() of a text: single quotes unless the text holds one and no double quote. */
+  function pyRepr(text) {
+    var quote = text.indexOf("'") >= 0 && text.indexOf("\"") < 0 ? "\"" : "'";
+    var named = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    var out = "";
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i), code = text.charCodeAt(i);
+      if (has(named, c)) {
+        out += named[c];
+      } else if (c === quote) {
+        out += "\\" + c;
+      } else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
+        out += "\\x" + (code < 16 ? "0" : "") + code.toString(16);
+      } else {
+        out += c;
+      }
+    }
+    return quote + out + quote;
+  }
+
+  /* audit.model.text.describe: a short rendering of a value someone wrote, for messages. */
   function describe(value) {
     if (value === null || value === undefined) { return "nothing"; }
     if (typeof value === "boolean") { return value ? "true" : "false"; }
     if (Array.isArray(value)) { return "a list"; }
     if (typeof value === "object") { return "a mapping"; }
-    var text = typeof value === "string" ? "'" + value + "'" : String(value);
+    var text = typeof value === "string" ? pyRepr(value) : pyNumber(value);
     return text.length <= 40 ? text : text.slice(0, 37) + "...";
   }
 
@@ -97,68 +129,221 @@
     return "expected an option key: a word or a whole number";
   }
 
+  /* Python's format(x, "g"): six significant digits, an exponent below 1e-4 and from 1e6. */
   function formatG(x) {
-    if (Number.isInteger(x) && Math.abs(x) < 1e16) { return String(x); }
-    return String(Number(x.toPrecision(6)));
+    if (!isFinite(x)) { return pyNumber(x); }
+    if (x === 0) { return 1 / x < 0 ? "-0" : "0"; }
+    var exp = Number(x.toExponential(5).split("e")[1]);
+    var text;
+    if (exp < -4 || exp >= 6) {
+      var parts = x.toExponential(5).split("e");
+      text = parts[0].replace(/\.?0+$/, "") + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    } else {
+      text = fixed(x, 5 - exp);
+      if (text.indexOf(".") >= 0) { text = text.replace(/\.?0+$/, ""); }
+    }
+    return text;
   }
 
-  /* audit.load.answer_value: one answer normalised, or a problem. */
-  function answerValue(q, value) {
-    var keys = (q.options || []).map(function (o) { return o.key; });
-    var orNa = q.na ? " or na" : "";
-    if (value === "na" && keys.indexOf("na") < 0 && q.type !== "text") {
-      if (q.na) { return [NA, null]; }
-      return [null, "N/A is not allowed for question '" + q.id + "'; expected an answer"];
-    }
-    var key;
-    if (q.type === "scale" || q.type === "choice") {
-      key = optionKey(value);
-      if (key === null) {
-        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected one of: " +
-          keys.join(", ") + orNa];
-      }
-      if (keys.indexOf(key) < 0) {
-        return [null, "'" + key + "' is not an option of question '" + q.id + "'; expected one of: " +
-          keys.join(", ") + orNa];
-      }
-      return [key, null];
-    }
-    if (q.type === "multi") {
-      if (!Array.isArray(value)) {
-        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a list of options from: " +
-          keys.join(", ")];
-      }
-      var chosen = [];
-      for (var i = 0; i < value.length; i++) {
-        key = optionKey(value[i]);
+  /* ------------------------------------------------------------ kinds ---------- */
+
+  function optionKeys(q) {
+    return (q.options || []).map(function (o) { return o.key; });
+  }
+
+  function refuse(problem) { return [null, problem]; }
+
+  /*
+   * One entry per shape of answer (audit.model.kinds.SHAPES); the kinds table maps each
+   * question type to one of them.
+   *   normalise(q, value)     Kind.normalise: [answer as the engine keeps it, null] or [null, problem]
+   *   score(q, value)         Kind.score: s(q) in 0..1 of a normalised answer, or null
+   *   fill(field, value)      set the question's controls (inside its data-question element)
+   *                           from a saved answer (undefined: none)
+   *   read(field, q, target)  the answer the controls give now that `target` changed
+   *                           (undefined: none); may correct the controls and show an error
+   */
+  var SHAPES = {
+    single: {  /* one option key: radio buttons, with an `na` one when N/A is allowed */
+      normalise: function (q, value) {
+        var keys = optionKeys(q), key = optionKey(value), orNa = q.na ? " or na" : "";
         if (key === null) {
-          return [null, "answer to '" + q.id + "' holds " + describe(value[i]) + "; expected option keys"];
+          return refuse("answer to '" + q.id + "' is " + describe(value) + "; expected one of: " + keys.join(", ") + orNa);
         }
         if (keys.indexOf(key) < 0) {
-          return [null, "'" + key + "' is not an option of question '" + q.id + "'; expected keys from: " +
-            keys.join(", ")];
+          return refuse("'" + key + "' is not an option of question '" + q.id + "'; expected one of: " +
+            keys.join(", ") + orNa);
         }
-        if (chosen.indexOf(key) >= 0) {
-          return [null, "option '" + key + "' is chosen twice in '" + q.id + "'; expected each once"];
+        return [key, null];
+      },
+      score: function (q, value) {
+        var options = q.options || [];
+        for (var i = 0; i < options.length; i++) {
+          if (options[i].key === value) { return options[i].score; }
         }
-        chosen.push(key);
+        return null;
+      },
+      fill: function (field, value) {
+        $$("input[type=radio]", field).forEach(function (input) {
+          input.checked = value !== undefined && input.value === String(value);
+        });
+      },
+      read: function (field) {
+        var checked = $("input[type=radio]:checked", field);
+        return checked ? checked.value : undefined;
       }
-      return [chosen, null];
-    }
-    if (q.type === "number") {
-      if (typeof value !== "number" || !isFinite(value)) {
-        return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a finite number"];
+    },
+    multiple: {  /* a list of keys, no repeats: check boxes, "none of these" (data-none) and `na` */
+      normalise: function (q, value) {
+        var keys = optionKeys(q);
+        if (!Array.isArray(value)) {
+          return refuse("answer to '" + q.id + "' is " + describe(value) + "; expected a list of options from: " +
+            keys.join(", "));
+        }
+        var chosen = [];
+        for (var i = 0; i < value.length; i++) {
+          var key = optionKey(value[i]);
+          if (key === null) { return refuse("answer to '" + q.id + "' holds " + describe(value[i]) + "; expected option keys"); }
+          if (keys.indexOf(key) < 0) {
+            return refuse("'" + key + "' is not an option of question '" + q.id + "'; expected keys from: " + keys.join(", "));
+          }
+          if (chosen.indexOf(key) >= 0) { return refuse("option '" + key + "' is chosen twice in '" + q.id + "'; expected each once"); }
+          chosen.push(key);
+        }
+        return [chosen, null];
+      },
+      score: function (q, value) {  /* min(1, the chosen options' scores added in the bank's order) */
+        var picked = (q.options || []).filter(function (o) { return value.indexOf(o.key) >= 0; });
+        return Math.min(1, total(picked.map(function (o) { return o.score; })));
+      },
+      fill: function (field, value) {
+        $$("input[type=checkbox]", field).forEach(function (input) {
+          if (input.hasAttribute("data-none")) {
+            input.checked = Array.isArray(value) && value.length === 0;
+          } else if (input.value === "na") {
+            input.checked = value === "na";
+          } else {
+            input.checked = Array.isArray(value) && value.indexOf(input.value) >= 0;
+          }
+        });
+      },
+      read: function (field, q, target) {
+        var boxes = $$("input[type=checkbox]", field);
+        function special(box) { return box.value === "na" || box.hasAttribute("data-none"); }
+        if (target && target.checked) {  /* N/A and "none of these" exclude everything else */
+          boxes.forEach(function (box) {
+            if (box !== target && (special(target) || special(box))) { box.checked = false; }
+          });
+        }
+        var na = boxes.some(function (b) { return b.checked && b.value === "na" && !b.hasAttribute("data-none"); });
+        var none = boxes.some(function (b) { return b.checked && b.hasAttribute("data-none"); });
+        var keys = boxes.filter(function (b) { return b.checked && !special(b); }).map(function (b) { return b.value; });
+        return na ? "na" : (none ? [] : (keys.length ? keys : undefined));
       }
-      if (q.range && !(q.range[0] <= value && value <= q.range[1])) {
-        return [null, "answer to '" + q.id + "' is " + formatG(value) + ", outside its range; expected a number " +
-          "from " + formatG(q.range[0]) + " to " + formatG(q.range[1])];
+    },
+    numeric: {  /* a finite number inside the range: a number field, and an `na` check box */
+      normalise: function (q, value) {
+        if (typeof value !== "number" || !isFinite(value)) {
+          return refuse("answer to '" + q.id + "' is " + describe(value) + "; expected a finite number");
+        }
+        if (q.range && !(q.range[0] <= value && value <= q.range[1])) {
+          return refuse("answer to '" + q.id + "' is " + formatG(value) + ", outside its range; expected a number " +
+            "from " + formatG(q.range[0]) + " to " + formatG(q.range[1]));
+        }
+        return [value, null];
+      },
+      score: function (q, value) {  /* the first band the number falls in */
+        var bands = q.bands || [];
+        for (var i = 0; i < bands.length; i++) {
+          var b = bands[i];
+          if ((b.max === null || b.max === undefined || value <= b.max) &&
+              (b.min === null || b.min === undefined || value >= b.min)) {
+            return b.score;
+          }
+        }
+        return null;
+      },
+      fill: function (field, value) {
+        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        if (input) {
+          input.value = typeof value === "number" ? String(value) : "";
+          input.disabled = value === "na";
+        }
+        if (naBox) { naBox.checked = value === "na"; }
+      },
+      read: function (field, q, target) {
+        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        if (naBox && target === naBox) {
+          input.disabled = naBox.checked;
+          if (naBox.checked) { input.value = ""; setError(field, ""); }
+        }
+        if (naBox && naBox.checked) { return "na"; }
+        if (input.value === "" && !input.validity.badInput) {
+          setError(field, "");
+          return undefined;
+        }
+        var number = input.value === "" ? NaN : Number(input.value);
+        var ok = !SHAPES.numeric.normalise(q, number)[1];
+        setError(field, ok ? "" : (q.range ? say("number_range", { lo: formatG(q.range[0]), hi: formatG(q.range[1]) })
+          : say("number_invalid")));
+        return ok ? number : undefined;
       }
-      return [value, null];
+    },
+    free: {  /* a text, never scored: a text area */
+      normalise: function (q, value) {
+        if (typeof value !== "string" && typeof value !== "number") {
+          return refuse("answer to '" + q.id + "' is " + describe(value) + "; expected a text");
+        }
+        return [typeof value === "string" ? value : pyNumber(value), null];
+      },
+      score: function () { return null; },
+      fill: function (field, value) {
+        var area = $("textarea", field);
+        if (area) { area.value = typeof value === "string" ? value : ""; }
+      },
+      read: function (field) {
+        var area = $("textarea", field);
+        return area.value.trim() ? area.value : undefined;
+      }
     }
-    if (typeof value !== "string" && typeof value !== "number") {
-      return [null, "answer to '" + q.id + "' is " + describe(value) + "; expected a text"];
+  };
+
+  /* What the kinds table says of a question's type: {answer, scored, na}. */
+  function kindOf(kinds, q) {
+    var kind = kinds && has(kinds, q.type) ? kinds[q.type] : null;
+    if (!kind || !has(SHAPES, kind.answer)) {
+      throw new Error("question '" + q.id + "' is of type '" + q.type + "', which the kinds table " +
+        (kind ? "gives an unknown answer shape" : "does not list"));
     }
-    return [typeof value === "string" ? value : String(value), null];
+    return kind;
+  }
+
+  function shapeOf(kinds, q) { return SHAPES[kindOf(kinds, q).answer]; }
+
+  /* audit.model.kinds.normalise: one answer checked and normalised: N/A, or the shape's own value. */
+  function normalise(kinds, q, value) {
+    if (typeof value === "boolean") {
+      return refuse("the answer to '" + q.id + "' is read by YAML as true/false (an unquoted yes, no, on, " +
+        "off, true or false); write it in quotes, e.g. \"yes\"");
+    }
+    var kind = kindOf(kinds, q);
+    if (value === "na" && optionKeys(q).indexOf("na") < 0 && kind.na) {
+      if (q.na) { return [NA, null]; }
+      return refuse("N/A is not allowed for question '" + q.id + "'; expected an answer");
+    }
+    return SHAPES[kind.answer].normalise(q, value);
+  }
+
+  /* Question.scored: whether answers to the question count towards scores at all. */
+  function isScored(kinds, q) { return kindOf(kinds, q).scored && q.weight > 0; }
+
+  /* Whether the question counts for completion and progress: every type that can score. */
+  function isCounted(kinds, q) { return kindOf(kinds, q).scored; }
+
+  /* audit.model.kinds.answer_score: a respondent's s(q) in 0..1, or null. */
+  function answerScore(kinds, q, value) {
+    if (value === undefined || value === null || value === NA || !isScored(kinds, q)) { return null; }
+    return shapeOf(kinds, q).score(q, value);
   }
 
   /* The raw (file) form of a normalised answer. */
@@ -189,7 +374,7 @@
     return "expected one of: " + known.slice(0, 12).join(", ") + (known.length > 12 ? ", ... (" + known.length + " in all)" : "");
   }
 
-  /* The shape of a response file (the pydantic models of audit/model.py, strict). */
+  /* The shape of a response file (the strict models of audit/model/answers.py). */
   function checkShape(data) {
     var problems = [];
     function add(where, message) { problems.push((where ? where + ": " : "") + message); }
@@ -282,11 +467,11 @@
   }
 
   /*
-   * audit.load._entry: one respondent's answers checked against the bank. With `lenient`,
-   * what does not fit is dropped (and listed) instead of being a problem: this is how
-   * answers given to an older version of the bank are read.
+   * audit.read.answers._entry: one respondent's answers checked against the bank. With
+   * `lenient`, what does not fit is dropped (and listed) instead of being a problem: this is
+   * how answers given to an older version of the bank are read.
    */
-  function readEntry(bank, entry, source, lenient) {
+  function readEntry(kinds, bank, entry, source, lenient) {
     var index = bankIndex(bank);
     var problems = [], dropped = [];
     function bad(what, message) {
@@ -328,7 +513,7 @@
         return;
       }
       if (given[qid] === null || given[qid] === undefined) { return; }
-      var result = answerValue(index.questions[qid].q, given[qid]);
+      var result = normalise(kinds, index.questions[qid].q, given[qid]);
       if (result[1]) { bad(qid, result[1]); } else { answers.set(qid, result[0]); }
     });
     var comments = {};
@@ -347,10 +532,10 @@
   }
 
   /*
-   * audit.load.load_responses for files already parsed: [{source, data}] in order.
+   * audit.read.answers.load_responses for files already parsed: [{source, data}] in order.
    * Returns {team, problems, dropped}; a team is only usable when problems is empty.
    */
-  function loadTeam(bank, files, options) {
+  function loadTeam(kinds, bank, files, options) {
     var lenientOld = !!(options && options.lenientOld);
     var problems = [], warnings = [], respondents = [], dropped = [];
     var organisation = null, version = null, first = true;
@@ -373,14 +558,16 @@
       if (!entries.length) { problems.push(source + ": no respondents; expected at least one"); }
       var org = data.organisation === undefined ? null : data.organisation;
       if (first) {
-        organisation = org;
         version = data.bank_version === undefined ? null : data.bank_version;
         first = false;
+      }
+      if (organisation === null) {  /* the first file that names the organisation names it */
+        organisation = org;
       } else if (org !== null && org !== organisation) {
         warnings.push(source + ": organisation '" + org + "' differs from '" + organisation + "'; the first is used");
       }
       entries.forEach(function (entry) {
-        var read = readEntry(bank, entry, source, lenientOld && old);
+        var read = readEntry(kinds, bank, entry, source, lenientOld && old);
         problems.push.apply(problems, read.problems);
         read.dropped.forEach(function (d) { dropped.push(d); });
         respondents.push(read.respondent);
@@ -405,37 +592,12 @@
     });
   }
 
-  function isScored(q) { return q.type !== "text" && q.weight > 0; }
-
-  function answerScore(q, value, sum) {
-    if (value === undefined || value === null || value === NA || !isScored(q)) { return null; }
-    var options = q.options || [];
-    var i;
-    if (q.type === "scale" || q.type === "choice") {
-      for (i = 0; i < options.length; i++) {
-        if (options[i].key === value) { return options[i].score; }
-      }
-      return null;
-    }
-    if (q.type === "multi") {
-      var picked = [];
-      for (i = 0; i < options.length; i++) {
-        if (value.indexOf(options[i].key) >= 0) { picked.push(options[i].score); }
-      }
-      return Math.min(1, sum(picked));
-    }
-    if (q.type === "number") {
-      var bands = q.bands || [];
-      for (i = 0; i < bands.length; i++) {
-        var b = bands[i];
-        if ((b.max === null || b.max === undefined || value <= b.max) &&
-            (b.min === null || b.min === undefined || value >= b.min)) {
-          return b.score;
-        }
-      }
-      return null;
-    }
-    return null;
+  /* audit.engine.score.target_of: the section's target, else the area's, else the bank's. */
+  function targetOf(bank, area, section) {
+    var found = [section ? section.target : null, area.target, bank.target].filter(function (t) {
+      return t !== null && t !== undefined;
+    });
+    return found.length ? found[0] : bank.target;
   }
 
   function levelOf(bank, score) {
@@ -468,13 +630,13 @@
     return { profile: profile, warnings: warnings };
   }
 
-  function weightedMean(pairs, sum) {
-    var total = sum(pairs.map(function (p) { return p[0]; }));
-    if (!pairs.length || total === 0) { return null; }
-    return sum(pairs.map(function (p) { return p[0] * p[1]; })) / total;
+  function weightedMean(pairs) {
+    var weight = total(pairs.map(function (p) { return p[0]; }));
+    if (!pairs.length || weight === 0) { return null; }
+    return total(pairs.map(function (p) { return p[0] * p[1]; })) / weight;
   }
 
-  function scoreGroup(plan, respondents, sum) {
+  function scoreGroup(kinds, plan, respondents) {
     var out = { questions: new Map(), answered: new Map(), sections: new Map(), areas: new Map(), overall: null };
     var areaPairs = [];
     plan.forEach(function (item) {
@@ -484,24 +646,24 @@
         sec.questions.forEach(function (q) {
           var scores = [];
           respondents.forEach(function (r) {
-            var s = answerScore(q, r.answers.get(q.id), sum);
+            var s = answerScore(kinds, q, r.answers.get(q.id));
             if (s !== null) { scores.push(s); }
           });
           out.answered.set(q.id, scores.length);
-          var value = scores.length ? sum(scores) / scores.length : null;
+          var value = scores.length ? total(scores) / scores.length : null;
           out.questions.set(q.id, value);
           if (value !== null) { pairs.push([q.weight, value]); }
         });
-        var total = sum(pairs.map(function (p) { return p[0]; }));
-        var score = total ? 100 * sum(pairs.map(function (p) { return p[0] * p[1]; })) / total : null;
+        var weight = total(pairs.map(function (p) { return p[0]; }));
+        var score = weight ? 100 * total(pairs.map(function (p) { return p[0] * p[1]; })) / weight : null;
         out.sections.set(sec.section.id, score);
         if (score !== null) { sectionPairs.push([sec.section.weight, score]); }
       });
-      var area = weightedMean(sectionPairs, sum);
+      var area = weightedMean(sectionPairs);
       out.areas.set(item.area.id, area);
       if (area !== null) { areaPairs.push([item.area.weight, area]); }
     });
-    out.overall = weightedMean(areaPairs, sum);
+    out.overall = weightedMean(areaPairs);
     return out;
   }
 
@@ -511,14 +673,10 @@
     return Math.max.apply(null, present) - Math.min.apply(null, present);
   }
 
-  function ratio(part, total) { return total ? part / total : 0; }
+  function ratio(part, whole) { return whole ? part / whole : 0; }
 
-  /*
-   * audit.score.score: the SPEC §5 document (to_json) for a team read by loadTeam().
-   * options.sum is "naive" or "neumaier", after the Python that the numbers must match.
-   */
-  function score(bank, team, options) {
-    var sum = adder(options && options.sum);
+  /* audit.engine.score.score: the docs/score-json.md document (to_json) for a team read by loadTeam(). */
+  function score(kinds, bank, team) {
     var respondents = team.respondents;
     var tp = teamProfile(bank, respondents);
     var profile = tp.profile;
@@ -548,7 +706,7 @@
       }
     });
 
-    var teamScores = scoreGroup(plan, respondents, sum);
+    var teamScores = scoreGroup(kinds, plan, respondents);
 
     var groups = new Map();
     respondents.forEach(function (r) {
@@ -562,7 +720,7 @@
       var ra = rank(a), rb = rank(b);
       return ra[0] - rb[0] || ra[1] - rb[1];
     });
-    var deptScores = keys.map(function (k) { return scoreGroup(plan, groups.get(k), sum); });
+    var deptScores = keys.map(function (k) { return scoreGroup(kinds, plan, groups.get(k)); });
 
     function node(value, divergence) {
       return { score: value, level: levelOf(bank, value), divergence: divergence,
@@ -583,29 +741,27 @@
     });
     var overall = node(teamScores.overall, spreadOf(deptScores.map(function (d) { return d.overall; })));
 
-    var areaTotal = sum(plan.filter(function (item) { return teamScores.areas.get(item.area.id) !== null; })
+    var areaTotal = total(plan.filter(function (item) { return teamScores.areas.get(item.area.id) !== null; })
       .map(function (item) { return item.area.weight; }));
     var questions = {};
     var gap = 0, reach = 0;
     var recommendations = [];
     plan.forEach(function (item) {
       var area = item.area;
-      var sectionTotal = sum(item.secs.filter(function (sec) { return teamScores.sections.get(sec.section.id) !== null; })
+      var sectionTotal = total(item.secs.filter(function (sec) { return teamScores.sections.get(sec.section.id) !== null; })
         .map(function (sec) { return sec.section.weight; }));
       item.secs.forEach(function (sec) {
         var section = sec.section, qs = sec.questions;
-        var weightTotal = sum(qs.filter(function (q) { return teamScores.questions.get(q.id) !== null; })
+        var weightTotal = total(qs.filter(function (q) { return teamScores.questions.get(q.id) !== null; })
           .map(function (q) { return q.weight; }));
-        var target = [section.target, area.target, bank.target].filter(function (t) {
-          return t !== null && t !== undefined;
-        })[0];
+        var target = targetOf(bank, area, section);
         qs.forEach(function (q) {
           var s = teamScores.questions.get(q.id);
           var share = 0;
           if (s !== null && teamScores.areas.get(area.id) !== null) {
             share = ratio(q.weight, weightTotal) * ratio(section.weight, sectionTotal) * ratio(area.weight, areaTotal);
           }
-          // SPEC §5: a question's score on 0..100, its share in overall points (they add up to O)
+          // docs/score-json.md: a question's score on 0..100, its share in overall points (they add up to O)
           put(questions, q.id, { score: s === null ? null : 100 * s, share: s === null ? 0 : share * 100 * s,
             answered: teamScores.answered.get(q.id) });
           if (s === null) { return; }
@@ -621,7 +777,7 @@
     var scoredAny = Object.keys(questions).some(function (k) { return questions[k].score !== null; });
     var ptt = !scoredAny ? null : (reach ? 1 - gap / reach : 1);
 
-    var counted = applicable.filter(function (q) { return q.type !== "text"; });
+    var counted = applicable.filter(function (q) { return isCounted(kinds, q); });
     var completions = [];
     respondents.forEach(function (r) {
       if (counted.length) {
@@ -629,7 +785,7 @@
         completions.push(n / counted.length);
       }
     });
-    var completion = completions.length ? sum(completions) / completions.length : null;
+    var completion = completions.length ? total(completions) / completions.length : null;
 
     recommendations.sort(function (a, b) {
       var ga = -a.gain, gb = -b.gain;
@@ -675,7 +831,7 @@
     return what === "divergence" ? node.divergence : node.score;
   }
 
-  /* audit.score.diagnose: the ids of the rules whose every condition holds (SPEC §4). */
+  /* audit.engine.score.diagnose: the ids of the rules whose every condition holds (docs/scoring.md). */
   function diagnose(bank, result) {
     var fired = [];
     (bank.rules || []).forEach(function (rule) {
@@ -721,15 +877,16 @@
   }
 
   var engine = {
-    NA: NA, adder: adder, answerValue: answerValue, checkShape: checkShape, readEntry: readEntry,
+    NA: NA, SHAPES: SHAPES, total: total, normalise: normalise, answerScore: answerScore, isScored: isScored,
+    isCounted: isCounted, kindOf: kindOf, targetOf: targetOf, checkShape: checkShape, readEntry: readEntry,
     loadTeam: loadTeam, score: score, diagnose: diagnose, applies: applies, levelOf: levelOf,
-    fixed: fixed, rawAnswer: rawAnswer
+    fixed: fixed, formatG: formatG, describe: describe, rawAnswer: rawAnswer
   };
 
   /* ==================================================================== page === */
 
-  var ui = { data: null, bank: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true, team: [],
-    bound: false, notice: "" };
+  var ui = { data: null, bank: null, kinds: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true,
+    team: [], bound: false, notice: "" };
 
   function doc() { return root.document; }
 
@@ -832,7 +989,7 @@
     }
     if (!best) { return null; }
     var file = stateFile(best.state, best.version);
-    var read = readEntry(ui.bank, entriesOf(file)[0], "", true);
+    var read = readEntry(ui.kinds, ui.bank, entriesOf(file)[0], "", true);
     var state = stateFromEntry(file.organisation, read.respondent);
     ui.notice = say("migrated", { version: best.version }) +
       (read.dropped.length ? " " + say("import_dropped", { version: best.version, list: read.dropped.join(", ") }) : "");
@@ -853,7 +1010,7 @@
     }
   }
 
-  /* The SPEC §2 file of the answers in this browser (what export writes). */
+  /* The response file (docs/responses.md) of the answers in this browser (what export writes). */
   function stateFile(state, version) {
     var file = {
       bank: ui.bank.id,
@@ -874,7 +1031,7 @@
   /* Only what the bank accepts: the file export writes and the page scores. */
   function currentFile() {
     var file = stateFile(ui.state);
-    var read = readEntry(ui.bank, entriesOf(file)[0], "", true);
+    var read = readEntry(ui.kinds, ui.bank, entriesOf(file)[0], "", true);
     var r = read.respondent;
     file.respondent.department = r.department;
     file.profile = r.profile;
@@ -896,11 +1053,11 @@
   }
 
   function myTeam(file) {
-    return loadTeam(ui.bank, [{ source: "browser", data: file || currentFile() }]).team;
+    return loadTeam(ui.kinds, ui.bank, [{ source: "browser", data: file || currentFile() }]).team;
   }
 
   function scoreMine() {
-    return score(ui.bank, myTeam(), { sum: ui.data.sum });
+    return score(ui.kinds, ui.bank, myTeam());
   }
 
   /* ------------------------------------------------------------ applicability -- */
@@ -985,29 +1142,11 @@
     return has(index.questions, id) ? index.questions[id].q : null;
   }
 
+  /* Set one question's controls from the saved answer. */
   function fillQuestion(field) {
     var id = field.getAttribute("data-question"), q = question(id);
     if (!q) { return; }
-    var value = has(ui.state.answers, id) ? ui.state.answers[id] : undefined;
-    var inputs = $$("input, textarea", field);
-    inputs.forEach(function (input) {
-      if (input.type === "radio") {
-        input.checked = value !== undefined && input.value === String(value);
-      } else if (input.type === "checkbox") {
-        if (input.hasAttribute("data-none")) {
-          input.checked = Array.isArray(value) && value.length === 0;
-        } else if (input.value === "na") {
-          input.checked = value === "na";
-        } else {
-          input.checked = Array.isArray(value) && value.indexOf(input.value) >= 0;
-        }
-      } else if (input.type === "number") {
-        input.value = typeof value === "number" ? String(value) : "";
-        input.disabled = value === "na";
-      } else if (input.tagName === "TEXTAREA") {
-        input.value = typeof value === "string" ? value : "";
-      }
-    });
+    shapeOf(ui.kinds, q).fill(field, has(ui.state.answers, id) ? ui.state.answers[id] : undefined);
     markAnswered(field);
   }
 
@@ -1049,46 +1188,7 @@
   function readQuestion(field, target) {
     var id = field.getAttribute("data-question"), q = question(id);
     if (!q) { return; }
-    var boxes;
-    if (q.type === "scale" || q.type === "choice") {
-      var checked = $("input[type=radio]:checked", field);
-      setAnswer(id, checked ? checked.value : undefined);
-    } else if (q.type === "multi") {
-      boxes = $$("input[type=checkbox]", field);
-      if (target && target.checked) {
-        var exclusive = target.value === "na" || target.hasAttribute("data-none");
-        boxes.forEach(function (box) {
-          if (box !== target && (exclusive || box.value === "na" || box.hasAttribute("data-none"))) { box.checked = false; }
-        });
-      }
-      var na = boxes.filter(function (b) { return b.value === "na" && !b.hasAttribute("data-none") && b.checked; });
-      var none = boxes.filter(function (b) { return b.hasAttribute("data-none") && b.checked; });
-      var keys = boxes.filter(function (b) { return b.checked && b.value !== "na" && !b.hasAttribute("data-none"); })
-        .map(function (b) { return b.value; });
-      setAnswer(id, na.length ? "na" : (none.length ? [] : (keys.length ? keys : undefined)));
-    } else if (q.type === "number") {
-      var input = $("input[type=number]", field), naBox = $("input[value=na]", field);
-      if (target === naBox) {
-        input.disabled = naBox.checked;
-        if (naBox.checked) { input.value = ""; setError(field, ""); }
-      }
-      if (naBox && naBox.checked) {
-        setAnswer(id, "na");
-      } else if (input.value === "" && !input.validity.badInput) {
-        setAnswer(id, undefined);
-        setError(field, "");
-      } else {
-        var number = Number(input.value);
-        var ok = input.value !== "" && isFinite(number) &&
-          (!q.range || (q.range[0] <= number && number <= q.range[1]));
-        setAnswer(id, ok ? number : undefined);
-        setError(field, ok ? "" : (q.range ? say("number_range", { lo: formatG(q.range[0]), hi: formatG(q.range[1]) })
-          : say("number_invalid")));
-      }
-    } else {
-      var area = $("textarea", field);
-      setAnswer(id, area.value.trim() ? area.value : undefined);
-    }
+    setAnswer(id, shapeOf(ui.kinds, q).read(field, q, target));
     markAnswered(field);
     save();
     refresh(false);
@@ -1118,7 +1218,7 @@
         var s = [0, 0];
         if (applies(section.applies_if, profile)) {
           section.questions.forEach(function (q) {
-            if (q.type === "text" || !applies(q.applies_if, profile)) { return; }
+            if (!isCounted(ui.kinds, q) || !applies(q.applies_if, profile)) { return; }
             s[1] += 1;
             if (has(answers, q.id)) { s[0] += 1; }
           });
@@ -1290,33 +1390,25 @@
     ui.bank.areas.forEach(function (area) {
       area.sections.forEach(function (section) {
         if (!applies(section.applies_if, profile)) { return; }
-        var missing = section.questions.filter(function (q) {
-          return q.type !== "text" && applies(q.applies_if, profile) && !has(ui.state.answers, q.id);
+        var counted = section.questions.filter(function (q) {
+          return isCounted(ui.kinds, q) && applies(q.applies_if, profile);
         });
+        var missing = counted.filter(function (q) { return !has(ui.state.answers, q.id); });
         if (!missing.length) { return; }
         n += missing.length;
-        var total = section.questions.filter(function (q) {
-          return q.type !== "text" && applies(q.applies_if, profile);
-        }).length;
         var links = missing.map(function (q) { return el("li", { "data-question-link": q.id }, [questionLink(q.id)]); });
         if (has(ui.data.pages.sections, section.id)) {
           links.unshift(el("li", {}, [el("a", { href: sectionHref(section.id) }, [t(section.title) + " →"])]));
         }
         list.appendChild(el("li", { "data-unanswered": section.id }, [
           el("details", {}, [
-            el("summary", {}, [t(section.title) + " — " + say("missing_of", { n: missing.length, total: total })]),
+            el("summary", {}, [t(section.title) + " — " + say("missing_of", { n: missing.length, total: counted.length })]),
             el("ul", {}, links)
           ])
         ]));
       });
     });
     return n ? list : el("p", {}, [say("all_answered")]);
-  }
-
-  function targetOf(area, section) {
-    return [section ? section.target : null, area.target, ui.bank.target].filter(function (x) {
-      return x !== null && x !== undefined;
-    })[0];
   }
 
   function radarChart(result) {
@@ -1350,7 +1442,7 @@
       chart.appendChild(svg("text", { x: label[0].toFixed(1), y: (label[1] + 4).toFixed(1), "class": "la-radar__label",
         "text-anchor": "middle" }, String(i + 1)));
     });
-    chart.appendChild(svg("polygon", { points: path(items.map(function (i) { return targetOf(i.area, i.section); })),
+    chart.appendChild(svg("polygon", { points: path(items.map(function (i) { return targetOf(ui.bank, i.area, i.section); })),
       "class": "la-radar__target" }));
     chart.appendChild(svg("polygon", { points: path(items.map(function (i) { return i.score || 0; })),
       "class": "la-radar__score" }));
@@ -1377,7 +1469,7 @@
         "class": "la-bars__tick" }, String(tick)));
     });
     items.forEach(function (area, i) {
-      var y = i * row, value = result.areas[area.id].score, target = targetOf(area, null);
+      var y = i * row, value = result.areas[area.id].score, target = targetOf(ui.bank, area, null);
       var name = t(area.title);
       chart.appendChild(svg("text", { x: 0, y: y + 15, "class": "la-bars__label" },
         name.length > 80 ? name.slice(0, 78) + "…" : name));
@@ -1430,7 +1522,7 @@
     var entries = entriesOf(data);
     if (entries.length !== 1) { return { reason: say("several", { n: entries.length }) }; }
     var old = data.bank_version !== undefined && data.bank_version !== null && data.bank_version !== ui.bank.version;
-    var read = readEntry(ui.bank, entries[0], "", old);
+    var read = readEntry(ui.kinds, ui.bank, entries[0], "", old);
     if (read.problems.length) {
       return { reason: say("problems"), details: read.problems.map(function (p) { return p.replace(/^: /, ""); }) };
     }
@@ -1503,7 +1595,7 @@
     if (data.bank !== undefined && data.bank !== null && data.bank !== ui.bank.id) {
       return { name: name, reason: say("wrong_bank", { bank: data.bank, expected: ui.bank.id }) };
     }
-    var got = loadTeam(ui.bank, [{ source: name, data: data }], { lenientOld: true });
+    var got = loadTeam(ui.kinds, ui.bank, [{ source: name, data: data }], { lenientOld: true });
     if (got.problems.length) {
       return { name: name, reason: say("problems") + " " + got.problems.slice(0, 3).join("; ") };
     }
@@ -1533,8 +1625,9 @@
       .sort(function (a, b) { return a.name < b.name ? -1 : (a.name > b.name ? 1 : 0); });
     box.textContent = "";
     if (!used.length) { box.hidden = true; return; }
-    var got = loadTeam(ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }), { lenientOld: true });
-    var result = score(ui.bank, got.team, { sum: ui.data.sum });
+    var got = loadTeam(ui.kinds, ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }),
+      { lenientOld: true });
+    var result = score(ui.kinds, ui.bank, got.team);
     box.hidden = false;
     box.appendChild(teamSummary(result));
     box.appendChild(teamTable(result));
@@ -1639,7 +1732,7 @@
       return;
     }
     var field = target.closest("[data-question]");
-    if (field && (target.type === "number" || target.tagName === "TEXTAREA")) { readQuestion(field, target); }
+    if (field && target.matches("input[type=number], textarea")) { readQuestion(field, target); }
   }
 
   function onClick(event) {
@@ -1696,6 +1789,7 @@
     var sameBank = ui.data && ui.data.bank.id === data.bank.id && ui.data.bank.version === data.bank.version;
     ui.data = data;
     ui.bank = data.bank;
+    ui.kinds = data.kinds;
     ui.s = data.strings || {};
     ui.lang = data.lang;
     ui.root = page.getAttribute("data-root") || "./";
