@@ -77,18 +77,20 @@ def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]
     depts = list(result.departments)
     dept_labels = {d.key: text_of(d.label, lang) for d in bank.departments}
 
-    score_rows: list[Row] = [["overall", "overall", text_of(bank.title, lang), result.overall.score,
-                              result.overall.level, bank.target, result.overall.divergence, result.overall.flagged,
-                              result.completion, result.percent_to_target]
+    o = result.overall
+    score_rows: list[Row] = [["overall", "overall", text_of(bank.title, lang), o.score, o.level, bank.target,
+                              o.divergence, o.flagged, result.completion, result.percent_to_target, o.coverage,
+                              o.provisional]
                              + [result.departments[d].overall for d in depts]]
     for kind, nodes in (("area", result.areas), ("section", result.sections)):
         for ident, node in nodes.items():
             score_rows.append([kind, ident, titles[ident], node.score, node.level, targets[ident], node.divergence,
-                               node.flagged, None, None]
+                               node.flagged, None, None, node.coverage, node.provisional]
                               + [(result.departments[d].areas if kind == "area" else result.departments[d].sections)
                                  .get(ident) for d in depts])
     score_header = [words(key) for key in ("kind", "id", "title", "score", "level", "target", "divergence",
-                                           "flagged", "completion", "percent_to_target")] \
+                                           "flagged", "completion", "percent_to_target", "coverage",
+                                           "provisional")] \
         + [words("department_column", department=dept_labels.get(d, d)) for d in depts]
 
     questions = {q.id: q for _, _, q in bank.questions()}

@@ -18,6 +18,7 @@ from ..engine.followup import Change, Followup
 from ..engine.score import Node, Result
 from ..model import Bank, text_of
 from .data import titles_of
+from .formats import figure
 from .messages import Words
 
 
@@ -39,7 +40,15 @@ class ClientOutcome(Protocol):
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
+    """A number rounded as every output rounds it, before any separator is placed."""
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _level(node: Node, levels: dict[str, str], words: Words) -> Text:
+    """The level's name, or "provisional" (and how much evidence) when the score is not a verdict."""
+    if node.provisional and node.score is not None:
+        return Text(words("provisional", coverage=words.num(100 * (node.coverage or 0.0), 0)), style="yellow")
+    return Text(levels.get(node.level or "", ""))
 
 
 def print_table(result: Result, console: Console, words: Words, top: int = 10) -> None:
@@ -50,10 +59,13 @@ def print_table(result: Result, console: Console, words: Words, top: int = 10) -
     levels = {lv.key: text_of(lv.label, lang) for lv in bank.levels}
     head = f"{text_of(bank.title, lang)} — {result.team.organisation or ''}".rstrip(" —")
     console.print(Text(head, style="bold"))
+    num = words.num
     console.print(Text(words(
         "team_line", respondents=len(result.team.respondents),
-        completion=fmt(None if result.completion is None else 100 * result.completion),
-        to_target=fmt(None if result.percent_to_target is None else 100 * result.percent_to_target))))
+        completion=num(None if result.completion is None else 100 * result.completion),
+        to_target=num(None if result.percent_to_target is None else 100 * result.percent_to_target))))
+    if result.overall.provisional:
+        console.print(Text(words("provisional_line", min_coverage=num(100 * bank.min_coverage, 0)), style="yellow"))
 
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("")
@@ -61,19 +73,17 @@ def print_table(result: Result, console: Console, words: Words, top: int = 10) -
     table.add_column(words("level"))
     table.add_column(words("divergence"), justify="right")
     o = result.overall
-    table.add_row(Text(words("overall"), style="bold"), fmt(o.score), levels.get(o.level or "", ""),
-                  fmt(o.divergence))
+    table.add_row(Text(words("overall"), style="bold"), num(o.score), _level(o, levels, words), num(o.divergence))
     for area in bank.areas:
         a = result.areas.get(area.id)
         if a is None:
             continue
-        table.add_row(Text(titles[area.id], style="bold"), fmt(a.score), levels.get(a.level or "", ""),
-                      _div(a))
+        table.add_row(Text(titles[area.id], style="bold"), num(a.score), _level(a, levels, words), _div(a, words))
         for section in area.sections:
             s = result.sections.get(section.id)
             if s is not None:
-                table.add_row(Text("  " + titles[section.id]), fmt(s.score),
-                              levels.get(s.level or "", ""), _div(s))
+                table.add_row(Text("  " + titles[section.id]), num(s.score), _level(s, levels, words),
+                              _div(s, words))
     console.print(table)
 
     rules = {r.id: r for r in bank.rules}
@@ -88,7 +98,7 @@ def print_table(result: Result, console: Console, words: Words, top: int = 10) -
         recs.add_column(words("gain"), justify="right")
         recs.add_column(words("effort"))
         for i, rec in enumerate(result.recommendations[:top], 1):
-            recs.add_row(str(i), Text(f"{rec.question}: {titles[rec.question]}"), f"{rec.gain:.2f}",
+            recs.add_row(str(i), Text(f"{rec.question}: {titles[rec.question]}"), num(rec.gain, 2),
                          words(f"effort_{rec.effort}"))
         console.print(Text(words("top_recommendations", shown=min(top, len(result.recommendations)),
                                  total=len(result.recommendations)), style="bold"))
@@ -108,9 +118,10 @@ def print_followup(followup: Followup, bank: Bank, console: Console, words: Word
         table.add_column(words(name), justify="right")
 
     def add(label: Text, c: Change) -> None:
-        change = "—" if c.change is None else f"{c.change:+.1f}"
-        progress = "—" if c.progress is None else f"{100 * c.progress:.0f} %"
-        table.add_row(label, fmt(c.baseline), fmt(c.current), change, f"{c.target:g}", progress)
+        change = "—" if c.change is None else ("+" if c.change >= 0 else "−") + words.num(abs(c.change))
+        progress = "—" if c.progress is None else f"{words.num(100 * c.progress, 0)} %"
+        table.add_row(label, words.num(c.baseline), words.num(c.current), change, figure(c.target, words.lang),
+                      progress)
 
     add(Text(words("overall"), style="bold"), followup.overall)
     for area in bank.areas:
@@ -126,8 +137,8 @@ def print_followup(followup: Followup, bank: Bank, console: Console, words: Word
         console.print(Text(words("set_aside", answer=dropped), style="yellow"))
 
 
-def _div(node: Node) -> Text:
-    text = Text(fmt(node.divergence))
+def _div(node: Node, words: Words) -> Text:
+    text = Text(words.num(node.divergence))
     if node.flagged:
         text.append(" ⚑", style="bold red")
     return text
