@@ -27,6 +27,12 @@ min_group_option = click.option(
     help="Pool departments with fewer respondents than this into 'other' (default: the bank's min_group).")
 
 
+name_option = click.option(
+    "--name-respondents", "name_respondents", is_flag=True,
+    help="Name the respondents (and their answer files) in what the client reads; by default they are "
+         "numbered, with the department they are counted in.")
+
+
 baseline_option = click.option(
     "--baseline", "baseline", multiple=True, type=click.Path(path_type=Path),
     help="The previous audit's answers (files or folders; repeatable): show the change since then.")
@@ -118,6 +124,7 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
               help="Action plan (plan.yaml): costed actions shown with their payback in the roadmap.")
 @baseline_option
 @min_group_option
+@name_option
 @click.option("--batch", "batch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Report every client folder under this folder (or this one client folder), in "
                    "parallel; each client's answers/, bank/, brand.yaml, plan.yaml and baseline/ are used.")
@@ -127,7 +134,8 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
            brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
-           baseline: tuple[Path, ...], min_group: int | None, batch: Path | None, jobs: int | None,
+           baseline: tuple[Path, ...], min_group: int | None, name_respondents: bool, batch: Path | None,
+           jobs: int | None,
            responses: tuple[Path, ...]) -> None:
     """Write the scored audit report (PDF/A with the answers, scores and bank attached).
 
@@ -136,7 +144,8 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
     from .run.report import build_report
 
     options = Options(bank=bank_dir, lang=lang, brand=brand, templates=templates, plan=plan,
-                      date=date.date() if date else None, baseline=baseline, min_group=min_group)
+                      date=date.date() if date else None, baseline=baseline, min_group=min_group,
+                      name_respondents=name_respondents)
     if batch is not None:
         given = [name for name, value in (("RESPONSES", responses), ("--bank", bank_dir), ("--brand", brand),
                                           ("--html", html), ("--templates", templates), ("--plan", plan),
@@ -171,15 +180,17 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="audit.xlsx (one sheet per table) or audit.csv (the tables one under the other).")
 @min_group_option
+@name_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
-def export(bank_dir: Path | None, lang: str | None, output: Path, min_group: int | None,
+def export(bank_dir: Path | None, lang: str | None, output: Path, min_group: int | None, name_respondents: bool,
            responses: tuple[Path, ...]) -> None:
     """Write scores, every answer with respondent and department, and recommendations as a spreadsheet."""
     from .run.commands import export as export_team
 
     try:
-        count = export_team(list(responses), Options(bank=bank_dir, lang=lang, min_group=min_group), output)
+        count = export_team(list(responses), Options(bank=bank_dir, lang=lang, min_group=min_group,
+                                                                  name_respondents=name_respondents), output)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
     click.echo(f"wrote {output} ({count} respondents)")

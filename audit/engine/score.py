@@ -41,10 +41,13 @@ class QuestionResult:
 
 @dataclass
 class Department:
+    """A department's scores; ``members``: its respondents' places in the team (input order)."""
+
     respondents: int
     overall: float | None
     areas: dict[str, float | None]
     sections: dict[str, float | None]
+    members: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +80,11 @@ class Result:
     recommendations: list[Recommendation]
     warnings: list[str] = field(default_factory=list)
     min_group: int = 1
+
+    def department_of(self) -> dict[int, str]:
+        """Each respondent's department in the breakdown (after pooling), by place in the team;
+        respondents left out of the breakdown are absent."""
+        return {i: key for key, d in self.departments.items() for i in d.members}
 
     def to_json(self) -> dict[str, Any]:
         """The document ``score --format json`` prints (docs/score-json.md#members)."""
@@ -235,7 +243,8 @@ def score(bank: Bank, team: Team, min_group: int | None = None) -> Result:
     team_scores = _score_group(plan, respondents)
     groups = departments_of(bank, respondents, group_size)
     dept_scores = {k: _score_group(plan, members) for k, members in groups.items()}
-    departments = {k: Department(len(groups[k]), d.overall, d.areas, d.sections)
+    place = {id(r): i for i, r in enumerate(respondents)}
+    departments = {k: Department(len(groups[k]), d.overall, d.areas, d.sections, [place[id(r)] for r in groups[k]])
                    for k, d in dept_scores.items()}
 
     # coverage: the weight of the questions someone answered (not "I don't know") over the

@@ -70,7 +70,7 @@ def export(responses: Sequence[Path], options: Options, output: Path) -> int:
     if suffix not in SUFFIXES:
         raise ValueError(f"'{output.name}' is neither .xlsx nor .csv")
     done = audit(responses, options)
-    write_atomic(output, export_bytes(done.result, export_words(done.lang), suffix))
+    write_atomic(output, export_bytes(done.result, export_words(done.lang), suffix, options.name_respondents))
     return len(done.team.respondents)
 
 

@@ -21,6 +21,7 @@ class Options:
     ``organisation``: the client's name when no answer gives one. ``allow_empty``: folders
     without answers make a team of nobody (a project whose teams have not answered yet).
     ``min_group``: departments with fewer respondents are pooled (default: the bank's).
+    ``name_respondents``: name respondents (and their files) in what the client reads.
     """
 
     bank: Path | None = None
@@ -33,6 +34,7 @@ class Options:
     organisation: str | None = None
     allow_empty: bool = False
     min_group: int | None = None
+    name_respondents: bool = False
 
 
 def language(bank: Bank, lang: str | None) -> str:

@@ -63,15 +63,15 @@ def build_report(responses: Sequence[Path], options: Options, *, output: Path | 
     if output is not None:
         view = report_context(result, words, brand=brand, date=day, stamp=stamp, mode="pdf",
                               logo=file_url(brand.logo) if brand.logo else "", plan=done.plan,
-                              followup=done.followup, baseline_date=baseline_day)
+                              followup=done.followup, baseline_date=baseline_day, named=options.name_respondents)
         fetcher = locked_fetcher(roots, [brand.folder] if brand.folder else [])
         pdf_bytes, pages, rendering = render_pdf(render_html(view, roots, words, brand), file_url(roots[0]) + "/",
-                                                 fetcher, attachments(result), stamp)
+                                                 fetcher, attachments(result, options.name_respondents), stamp)
         warnings += rendering
     if html is not None:
         view = report_context(result, words, brand=brand, date=day, stamp=stamp, mode="html",
                               logo=data_url(brand.logo, brand.logo_data) if brand.logo else "", plan=done.plan,
-                              followup=done.followup, baseline_date=baseline_day)
+                              followup=done.followup, baseline_date=baseline_day, named=options.name_respondents)
         html_bytes = render_html(view, roots, words, brand).encode("utf-8")
     if output is not None and pdf_bytes is not None:
         write_atomic(output, pdf_bytes)

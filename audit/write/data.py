@@ -74,12 +74,12 @@ def titles_of(bank: Bank, lang: str) -> dict[str, str]:
     return titles
 
 
-def responses_document(team: Team) -> dict[str, Any]:
+def responses_document(team: Team, named: bool = True) -> dict[str, Any]:
     """The team as one response file (docs/responses.md) (the ``respondents`` list form)."""
     entries = []
     for r in team.respondents:
         who: dict[str, Any] = {}
-        if r.name is not None:
+        if r.name is not None and named:
             who["name"] = r.name
         if r.department is not None:
             who["department"] = r.department

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..engine.score import Result, target_of
 from ..model import DONT_KNOW, NA, Question, Response, answer_score, kind_of, text_of
-from ..model.answers import UNSPECIFIED
+from ..model.answers import POOLED, UNSPECIFIED
 from .messages import Words
 
 Row = list[Any]
@@ -59,8 +59,8 @@ def _answer(q: Question, value: Any, words: Words) -> tuple[str | float, str]:
     return str(value), ""
 
 
-def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]]]:
-    """(name, header, rows) of the three tables."""
+def tables(result: Result, words: Words, named: bool = False) -> list[tuple[str, list[str], list[Row]]]:
+    """(name, header, rows) of the three tables; respondents' names and files only when ``named``."""
     bank = result.bank
     lang = words.lang
     targets: dict[str, float] = {}
@@ -76,6 +76,7 @@ def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]
                 where[q.id] = (area.id, section.id)
     depts = list(result.departments)
     dept_labels = {d.key: text_of(d.label, lang) for d in bank.departments}
+    dept_labels[POOLED] = words("pooled")
 
     o = result.overall
     score_rows: list[Row] = [["overall", "overall", text_of(bank.title, lang), o.score, o.level, bank.target,
@@ -96,7 +97,7 @@ def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]
     questions = {q.id: q for _, _, q in bank.questions()}
     answer_rows: list[Row] = []
     for n, r in enumerate(result.team.respondents, 1):
-        answer_rows += _answer_rows(n, r, questions, result, titles, where, dept_labels, words)
+        answer_rows += _answer_rows(n, r, questions, result, titles, where, dept_labels, words, named)
     answer_header = [words(key) for key in ("respondent", "name", "department", "file", "area", "section",
                                             "question_id", "question", "answer", "label", "score", "applies",
                                             "comment")]
@@ -112,8 +113,9 @@ def tables(result: Result, words: Words) -> list[tuple[str, list[str], list[Row]
 
 
 def _answer_rows(n: int, r: Response, questions: dict[str, Question], result: Result, titles: dict[str, str],
-                 where: dict[str, tuple[str, str]], dept_labels: dict[str, str], words: Words) -> list[Row]:
-    dept = r.department or UNSPECIFIED
+                 where: dict[str, tuple[str, str]], dept_labels: dict[str, str], words: Words,
+                 named: bool) -> list[Row]:
+    dept = (r.department or UNSPECIFIED) if named else result.department_of().get(n - 1, "")
     rows: list[Row] = []
     for qid in [q for q in questions if q in r.answers or q in r.comments]:
         q = questions[qid]
@@ -127,13 +129,14 @@ def _answer_rows(n: int, r: Response, questions: dict[str, Question], result: Re
         else:
             given = None
         applies = qid in result.questions
-        rows.append([n, r.name, dept_labels.get(dept, dept), r.source, titles[area], titles[section], qid,
+        rows.append([n, r.name if named else None, dept_labels.get(dept, dept) or None,
+                     r.source if named else None, titles[area], titles[section], qid,
                      text_of(q.text, words.lang), given, label, None if s is None or not applies else 100 * s,
                      applies, r.comments.get(qid)])
     return rows
 
 
-def to_xlsx(result: Result, words: Words) -> bytes:
+def to_xlsx(result: Result, words: Words, named: bool = False) -> bytes:
     """The workbook: one sheet per table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -141,7 +144,7 @@ def to_xlsx(result: Result, words: Words) -> bytes:
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, header, rows in tables(result, words):
+    for name, header, rows in tables(result, words, named):
         sheet = book.create_sheet(name)
         sheet.append(header)
         for cell in sheet[1]:
@@ -202,11 +205,11 @@ def _csv_text(value: Any, words: Words) -> Any:
     return value
 
 
-def to_csv(result: Result, words: Words) -> str:
+def to_csv(result: Result, words: Words, named: bool = False) -> str:
     """The three tables in one CSV file, each after a row with its name."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for i, (name, header, rows) in enumerate(tables(result, words)):
+    for i, (name, header, rows) in enumerate(tables(result, words, named)):
         if i:
             writer.writerow([])
         writer.writerow([f"# {name}"])
@@ -215,9 +218,9 @@ def to_csv(result: Result, words: Words) -> str:
     return out.getvalue()
 
 
-def export_bytes(result: Result, words: Words, suffix: str) -> bytes:
+def export_bytes(result: Result, words: Words, suffix: str, named: bool = False) -> bytes:
     """The export in the format named by ``suffix`` (``.xlsx`` or ``.csv``)."""
-    return to_xlsx(result, words) if suffix == ".xlsx" else to_csv(result, words).encode("utf-8")
+    return to_xlsx(result, words, named) if suffix == ".xlsx" else to_csv(result, words, named).encode("utf-8")
 
 
 SUFFIXES: Sequence[str] = (".xlsx", ".csv")

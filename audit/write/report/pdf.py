@@ -180,11 +180,15 @@ def _stamp_datetime(stamp: str | None) -> dt.datetime | None:
     return value
 
 
-def attachments(result: Result) -> list[tuple[str, bytes, str, str]]:
-    """(name, data, description, relationship) of the files the report's PDF carries."""
+def attachments(result: Result, named: bool = False) -> list[tuple[str, bytes, str, str]]:
+    """(name, data, description, relationship) of the files the report's PDF carries; the
+    answers without respondents' names unless ``named``."""
     bank = result.bank
-    responses = json.dumps(responses_document(result.team), ensure_ascii=False, indent=2) + "\n"
-    scores = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    responses = json.dumps(responses_document(result.team, named), ensure_ascii=False, indent=2) + "\n"
+    data = result.to_json()
+    if not named:
+        data["warnings"] = []  # they name files and people
+    scores = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     identity = json.dumps({"id": bank.id, "version": bank.version, "digest": bank.digest,
                            "files": [name for name, _ in bank.files]}, ensure_ascii=False, indent=2) + "\n"
     out = [("responses.json", responses.encode(), "The team's answers (loyalty-audit response file)", "Source"),

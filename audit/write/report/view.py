@@ -22,7 +22,7 @@ from ...engine.followup import Change, Followup
 from ...engine.payback import Plan, Totals
 from ...engine.score import Result, target_of
 from ...model import DONT_KNOW, NA, Area, Bank, Question, Section, answer_score, kind_of
-from ...model.answers import UNSPECIFIED
+from ...model.answers import POOLED, UNSPECIFIED
 from ...model.brand import Brand
 from ...model.plan import Action
 from ..formats import figure, percent
@@ -299,6 +299,7 @@ class Report:
     plan: PlanView | None = None
     followup: FollowupView | None = None
     version: str = __version__
+    named: bool = False
 
 
 # -- building the view ------------------------------------------------------------------
@@ -401,15 +402,20 @@ def palette_of(brand: Brand) -> Palette:
 def report_context(result: Result, words: Words, *, brand: Brand | None = None,
                    date: dt.date | None = None, stamp: str | None = None, mode: str = "pdf",
                    logo: str = "", plan: Plan | None = None, followup: Followup | None = None,
-                   baseline_date: dt.date | None = None) -> Report:
-    """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any)."""
+                   baseline_date: dt.date | None = None, named: bool = False) -> Report:
+    """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any).
+
+    ``named``: respondents appear by name (and their files are listed); otherwise each is
+    "respondent n" of the department they are counted in after pooling, or of none.
+    """
     brand = brand or Brand()
     bank = result.bank
     lang = words.lang
     titles = {a.id: words.bank(a.title) for a in bank.areas}
     dept_labels = {d.key: words.bank(d.label) for d in bank.departments}
     dept_labels[UNSPECIFIED] = words("unspecified")
-    people = _people(result, words, dept_labels)
+    dept_labels[POOLED] = words("pooled")
+    people = _people(result, words, dept_labels, named)
     areas, located = _areas(result, words, people)
     recs = _recommendations(result, words, areas, located)
     rules = {r.id: r for r in bank.rules}
@@ -444,11 +450,11 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
                          if qv.dont_know * 2 > qv.respondents), key=lambda qv: -qv.dont_know),
         evidence=[(qv.number, qv.text, words.bank(located[qv.id][2].evidence))
                   for av in areas for sv in av.sections for qv in sv.questions if located[qv.id][2].evidence],
-        warnings=list(result.warnings),
+        warnings=list(result.warnings) if named else [],  # they name files and people: the consultant's
         levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
         plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None,
         followup=_followup_view(followup, baseline_date, areas, bank, palette_of(brand), words)
-        if followup is not None else None)
+        if followup is not None else None, named=named)
 
 
 def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], bank: Bank, palette: Palette,
@@ -503,13 +509,21 @@ def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[
                     plan.total, [by_id[q] for q in plan.uncovered], list(plan.warnings))
 
 
-def _people(result: Result, words: Words, dept_labels: dict[str, str]) -> list[Person]:
+def _people(result: Result, words: Words, dept_labels: dict[str, str], named: bool) -> list[Person]:
+    """Every respondent as the report shows them: named only when the consultant asks."""
+    counted = result.department_of()
     people = []
     for i, r in enumerate(result.team.respondents, 1):
         when = r.submitted_at
-        people.append(Person(i, r.name or words("respondent_n", n=i),
-                             dept_labels.get(r.department, r.department) if r.department else "",
-                             r.language or "", when.date() if when else None, Path(r.source).name))
+        if named:
+            name = r.name or words("respondent_n", n=i)
+            department = dept_labels.get(r.department, r.department) if r.department else ""
+        else:
+            name = words("respondent_n", n=i)
+            group = counted.get(i - 1)
+            department = dept_labels.get(group, group) if group and group != UNSPECIFIED else ""
+        people.append(Person(i, name, department, r.language or "", when.date() if when else None,
+                             Path(r.source).name if named else ""))
     return people
 
 

@@ -34,7 +34,9 @@
   /* ================================================================== engine === */
 
   var NA = Object.freeze({ toString: function () { return "na"; }, toJSON: function () { return "na"; } });
+  var DONT_KNOW = Object.freeze({ toString: function () { return "dont_know"; }, toJSON: function () { return "dont_know"; } });
   var UNSPECIFIED = "unspecified";
+  var POOLED = "other";  /* the department small departments are pooled into */
   var EFFORT_ORDER = { low: 0, medium: 1, high: 2 };
   var FILE_KEYS = ["bank", "bank_version", "organisation", "respondent", "language", "submitted",
     "profile", "answers", "comments", "respondents"];
@@ -308,19 +310,22 @@
     }
   };
 
-  /* What the kinds table says of a question's type: {answer, scored, na}. */
+  /* What the kinds table says of a question's type: {answer, scored, na}, and the type's name. */
   function kindOf(kinds, q) {
     var kind = kinds && has(kinds, q.type) ? kinds[q.type] : null;
     if (!kind || !has(SHAPES, kind.answer)) {
       throw new Error("question '" + q.id + "' is of type '" + q.type + "', which the kinds table " +
         (kind ? "gives an unknown answer shape" : "does not list"));
     }
-    return kind;
+    return { answer: kind.answer, scored: kind.scored, na: kind.na, name: q.type };
   }
 
   function shapeOf(kinds, q) { return SHAPES[kindOf(kinds, q).answer]; }
 
-  /* audit.model.kinds.normalise: one answer checked and normalised: N/A, or the shape's own value. */
+  /*
+   * audit.model.kinds.normalise: one answer checked and normalised: N/A, "I don't know", or
+   * the shape's own value. `na` and `dont_know` are those answers unless an option has that key.
+   */
   function normalise(kinds, q, value) {
     if (typeof value === "boolean") {
       return refuse("the answer to '" + q.id + "' is read by YAML as true/false (an unquoted yes, no, on, " +
@@ -331,7 +336,22 @@
       if (q.na) { return [NA, null]; }
       return refuse("N/A is not allowed for question '" + q.id + "'; expected an answer");
     }
+    if (value === "dont_know" && optionKeys(q).indexOf("dont_know") < 0) {
+      if (!kind.na) {
+        return refuse("dont_know is not an answer to the " + kind.name + " question '" + q.id + "'; expected a text");
+      }
+      if (allowsDontKnow(q)) { return [DONT_KNOW, null]; }
+      return refuse("dont_know is not allowed for question '" + q.id + "'; expected an answer");
+    }
     return SHAPES[kind.answer].normalise(q, value);
+  }
+
+  /* Question.dont_know, true unless the bank says otherwise. */
+  function allowsDontKnow(q) { return q.dont_know !== false; }
+
+  /* Whether the page offers "I don't know" on q: its type takes it, q allows it, no option has the key. */
+  function offersDontKnow(kinds, q) {
+    return kindOf(kinds, q).na && allowsDontKnow(q) && optionKeys(q).indexOf("dont_know") < 0;
   }
 
   /* Question.scored: whether answers to the question count towards scores at all. */
@@ -342,13 +362,16 @@
 
   /* audit.model.kinds.answer_score: a respondent's s(q) in 0..1, or null. */
   function answerScore(kinds, q, value) {
-    if (value === undefined || value === null || value === NA || !isScored(kinds, q)) { return null; }
+    if (value === undefined || value === null || value === NA || value === DONT_KNOW || !isScored(kinds, q)) {
+      return null;
+    }
     return shapeOf(kinds, q).score(q, value);
   }
 
   /* The raw (file) form of a normalised answer. */
   function rawAnswer(value) {
     if (value === NA) { return "na"; }
+    if (value === DONT_KNOW) { return "dont_know"; }
     return Array.isArray(value) ? value.slice() : value;
   }
 
@@ -479,7 +502,11 @@
     }
     var respondent = entry.respondent || {};
     var dept = respondent.department === undefined || respondent.department === null ? null : optionKey(respondent.department);
-    if (dept !== null && index.departments.length && index.departments.indexOf(dept) < 0) {
+    if (dept === POOLED) {  /* a problem even for an older version's answers, as on the command line */
+      problems.push(source + ": department '" + POOLED + "' is kept for small departments pooled together; " +
+        "expected your own department, or none");
+      dept = null;
+    } else if (dept !== null && index.departments.length && index.departments.indexOf(dept) < 0) {
       bad("department " + dept, "unknown department '" + dept + "'; " + suggest(dept, index.departments));
       dept = null;
     }
