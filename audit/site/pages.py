@@ -77,6 +77,24 @@ def _only(value: Any, lang: str, languages: set[str]) -> Any:
     return value
 
 
+def for_respondents(bank_json: dict[str, Any]) -> dict[str, Any]:
+    """The bank as respondents may see it: without any question's ``evidence``, which tells
+    the auditor what to ask to see and is not for the people being audited."""
+    def question(q: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in q.items() if k != "evidence"}
+
+    return {**bank_json, "areas": [
+        {**area, "sections": [{**section, "questions": [question(q) for q in section["questions"]]}
+                              for section in area["sections"]]}
+        for area in bank_json["areas"]]}
+
+
+def offers_dont_know(q: Any) -> bool:
+    """Whether the site offers "I don't know" on ``q``: its type takes it (not free text), the
+    question allows it, and no option has the key ``dont_know`` (which then is that option)."""
+    return bool(kind_of(q).na and q.dont_know and "dont_know" not in [o.key for o in q.options or []])
+
+
 def script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -133,9 +151,10 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
     dirs = [*template_dirs, site_templates_dir()]
     env = _environment(dirs)
     env.globals["answer_shape"] = lambda q: kind_of(q).answer
+    env.globals["offers_dont_know"] = offers_dont_know
     strings = {lang: Words(lang, messages).all() for lang in languages}
     counts = _counts(bank)
-    bank_json = bank.model_dump(mode="json", by_alias=True)
+    bank_json = for_respondents(bank.model_dump(mode="json", by_alias=True))
 
     # (key, path, kind, extra context), the same in every language
     plan: list[tuple[str, str, str, dict[str, Any]]] = []

@@ -46,20 +46,25 @@ function label(c) {
   return `${c.bank}/${c.question} ${Object.prototype.hasOwnProperty.call(c, "special") ? c.special : JSON.stringify(c.answer)}`;
 }
 
-/* What the script makes of every answer of refusals.json, in the file's terms. */
+/* What the script makes of every answer of refusals.json, in the file's terms: N/A and
+   "I don't know" are marked `sentinel`, which an option keyed na or dont_know is not. */
 function verdicts(table, bankOf) {
   return refusals.cases.map((c) => {
     const [normal, problem] = engine.normalise(table, question(bankOf(c.bank), c.question), answerOf(c));
-    return problem === null ? { refused: false, value: engine.rawAnswer(normal) } : { refused: true, problem };
+    if (problem !== null) { return { refused: true, problem }; }
+    const sentinel = normal === engine.NA || normal === engine.DONT_KNOW;
+    return { refused: false, value: engine.rawAnswer(normal), ...(sentinel ? { sentinel: true } : {}) };
   });
 }
 
-function expectedVerdicts() {
-  return refusals.cases.map((c) => (c.refused ? { refused: true, problem: c.problem } : { refused: false, value: c.value }));
+/* What refusals.json says; `rename` rewrites the type names a problem may quote. */
+function expectedVerdicts(rename = (problem) => problem) {
+  return refusals.cases.map((c) => (c.refused ? { refused: true, problem: rename(c.problem, c) }
+    : { refused: false, value: c.value, ...(c.sentinel ? { sentinel: true } : {}) }));
 }
 
-function assertSameVerdicts(got) {
-  const want = expectedVerdicts();
+function assertSameVerdicts(got, rename) {
+  const want = expectedVerdicts(rename);
   const wrong = [];
   refusals.cases.forEach((c, i) => {
     try {
@@ -81,10 +86,19 @@ test("the refusal vectors reach every shape and every kind of mistake", () => {
   }
   const problems = refusals.cases.filter((c) => c.refused).map((c) => c.problem);
   for (const words of ["read by YAML as true/false", "is not an option", "chosen twice", "outside its range",
-    "N/A is not allowed", "is inf; expected a finite number", "is a mapping", "is a list", "holds", "is nothing"]) {
+    "N/A is not allowed", "is inf; expected a finite number", "is a mapping", "is a list", "holds", "is nothing",
+    "dont_know is not allowed", "dont_know is not an answer to the text question"]) {
     assert.ok(problems.some((p) => p.includes(words)), words);
   }
-  assert.ok(refusals.cases.some((c) => !c.refused && c.value === "na"), "N/A accepted");
+  assert.ok(refusals.cases.some((c) => !c.refused && c.value === "na" && c.sentinel), "N/A accepted");
+  assert.ok(refusals.cases.some((c) => !c.refused && c.value === "na" && !c.sentinel), "an option keyed na");
+  for (const shape of ["single", "multiple", "numeric"]) {
+    assert.ok(refusals.cases.some((c) => shapeOf(c) === shape && !c.refused && c.value === "dont_know" && c.sentinel),
+      `${shape}: dont_know accepted`);
+    assert.ok(refusals.cases.some((c) => shapeOf(c) === shape && c.refused && c.answer === "dont_know"),
+      `${shape}: dont_know refused`);
+  }
+  assert.ok(refusals.cases.some((c) => !c.refused && c.value === "dont_know" && !c.sentinel), "an option keyed dont_know");
 });
 
 test("the validator refuses what Python refuses, in the same words, and keeps the rest as Python does", () => {
@@ -121,6 +135,11 @@ function renamed() {
     table[`kind-${i}`] = kinds[name];
   });
   const copies = {};
+  /* a problem quotes the type of a question that may not answer dont_know */
+  const rename = (problem, c) => {
+    const type = question(bank(c.bank), c.question).type;
+    return problem.replace(`to the ${type} question`, `to the ${names[type]} question`);
+  };
   const bankOf = (name) => {
     if (!copies[name]) {
       copies[name] = JSON.parse(JSON.stringify(bank(name)));
@@ -128,12 +147,12 @@ function renamed() {
     }
     return copies[name];
   };
-  return { table, bankOf };
+  return { table, bankOf, rename };
 }
 
 test("with every type renamed, the validator still answers as Python does", () => {
-  const { table, bankOf } = renamed();
-  assertSameVerdicts(verdicts(table, bankOf));
+  const { table, bankOf, rename } = renamed();
+  assertSameVerdicts(verdicts(table, bankOf), rename);
 });
 
 test("with every type renamed, every vector still comes out to the last bit", () => {
@@ -148,7 +167,8 @@ test("with every type renamed, every vector still comes out to the last bit", ()
     }));
     const loaded = engine.loadTeam(table, bankOf(spec.bank), files);
     assert.deepEqual(loaded.problems, [], name);
-    const result = JSON.parse(JSON.stringify(engine.score(table, bankOf(spec.bank), loaded.team)));
+    const options = spec.min_group === undefined ? undefined : { min_group: spec.min_group };
+    const result = JSON.parse(JSON.stringify(engine.score(table, bankOf(spec.bank), loaded.team, options)));
     assert.deepStrictEqual(result, readJson(path.join(dir, "expected.json")).result, name);
   }
 });

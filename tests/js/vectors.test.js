@@ -28,24 +28,81 @@ const cases = fs.readdirSync(path.join(VECTORS, "cases")).sort();
 
 test("there are vectors for every bank", () => {
   const used = new Set(cases.map((c) => readJson(path.join(VECTORS, "cases", c, "case.json")).bank));
-  assert.deepEqual([...used].sort(), ["default", "edge", "mini"]);
+  assert.deepEqual([...used].sort(), ["default", "edge", "example2", "mini", "v2"]);
 });
+
+/* The names of every object's members, depth first: JSON.stringify prints them in this order. */
+function memberOrder(value, where = "", out = []) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => memberOrder(v, `${where}[${i}]`, out));
+  } else if (value !== null && typeof value === "object") {
+    out.push(`${where}: ${Object.keys(value).join(",")}`);
+    for (const [k, v] of Object.entries(value)) { memberOrder(v, `${where}.${k}`, out); }
+  }
+  return out;
+}
+
+function run(table, bankOf, name) {
+  const dir = path.join(VECTORS, "cases", name);
+  const spec = readJson(path.join(dir, "case.json"));
+  const files = spec.responses.map((file) => ({
+    source: path.posix.join("tests", "vectors", "cases", name, file),
+    data: readJson(path.join(dir, file)),
+  }));
+  const loaded = engine.loadTeam(table, bankOf(spec.bank), files);
+  assert.deepEqual(loaded.problems, [], name);
+  const options = spec.min_group === undefined ? undefined : { min_group: spec.min_group };
+  return JSON.parse(JSON.stringify(engine.score(table, bankOf(spec.bank), loaded.team, options)));
+}
 
 for (const name of cases) {
   test(`vector ${name}`, () => {
-    const dir = path.join(VECTORS, "cases", name);
-    const spec = readJson(path.join(dir, "case.json"));
-    const expected = readJson(path.join(dir, "expected.json"));
-    const files = spec.responses.map((file) => ({
-      source: path.posix.join("tests", "vectors", "cases", name, file),
-      data: readJson(path.join(dir, file)),
-    }));
-    const loaded = engine.loadTeam(kinds, bank(spec.bank), files);
-    assert.deepEqual(loaded.problems, []);
-    const result = JSON.parse(JSON.stringify(engine.score(kinds, bank(spec.bank), loaded.team)));
+    const expected = readJson(path.join(VECTORS, "cases", name, "expected.json"));
+    const result = run(kinds, bank, name);
     assert.deepStrictEqual(result, expected.result);
+    assert.deepEqual(memberOrder(result), memberOrder(expected.result), "members in the order Python prints them");
   });
 }
+
+test("the version 2 vectors reach every new corner", () => {
+  const results = cases.map((name) => readJson(path.join(VECTORS, "cases", name, "expected.json")).result);
+  const nodes = results.flatMap((r) => [r.overall, ...Object.values(r.areas), ...Object.values(r.sections)]);
+  assert.ok(nodes.some((n) => n.provisional && n.score !== null && n.level === null), "provisional with a score");
+  assert.ok(nodes.some((n) => n.provisional && n.score === null), "provisional without a score");
+  assert.ok(nodes.some((n) => !n.provisional && n.coverage === 0.6), "coverage exactly at min_coverage");
+  assert.ok(nodes.some((n) => n.coverage === null && !n.provisional), "null coverage");
+  assert.ok(results.some((r) => Object.values(r.sections).some((s) => s.provisional && s.flagged)),
+    "a flagged divergence on a provisional section");
+  assert.ok(results.some((r) => r.overall.provisional && r.diagnoses.length === 0), "no diagnosis on thin evidence");
+  assert.ok(results.some((r) => Object.values(r.questions).some((q) => q.dont_know > 0 && q.score === null)));
+  assert.ok(results.some((r) => r.min_group === 2 && Object.keys(r.departments).includes("other")), "pooled");
+  assert.ok(results.some((r) => r.min_group > 1 && !Object.keys(r.departments).includes("other") &&
+    Object.values(r.departments).reduce((n, d) => n + d.respondents, 0) < r.respondents), "other too small");
+  assert.ok(results.some((r) => r.respondents > 0 && Object.keys(r.departments).length === 0), "nobody left");
+  assert.ok(results.some((r) => {
+    const focus = r.recommendations.map((x) => x.focus.length > 0);
+    const gains = r.recommendations.map((x) => x.gain);
+    return focus.includes(true) && focus.includes(false) && gains.some((g, i) => i > 0 && g > gains[i - 1]);
+  }), "focus puts a smaller gain first");
+});
+
+test("min_group: the bank's unless the caller gives one, and pooling in input order", () => {
+  const v2 = bank("v2");
+  const files = ["ana.json", "luis.json", "marta.json"].map((f) => ({
+    source: f, data: readJson(path.join(VECTORS, "cases", "v2-small-other", f)) }));
+  const team = engine.loadTeam(kinds, v2, files).team;
+  assert.equal(engine.score(kinds, v2, team).min_group, 2);
+  assert.deepEqual(Object.keys(engine.score(kinds, v2, team).departments), ["sales"]);
+  assert.deepEqual(Object.keys(engine.score(kinds, v2, team, { min_group: 1 }).departments), ["sales", "ops"]);
+  assert.deepEqual(Object.keys(engine.score(kinds, v2, team, { min_group: 3 }).departments), ["other"]);
+  assert.deepEqual(Object.keys(engine.score(kinds, v2, team, { min_group: 4 }).departments), []);
+  const people = [{ department: "ops", n: 1 }, { department: null, n: 2 }, { department: "zed", n: 3 },
+    { department: "sales", n: 4 }, { department: "zed", n: 5 }, { department: "admin", n: 6 }];
+  const groups = engine.departmentsOf(v2, people, 2);
+  assert.deepEqual(groups.map(([k, rs]) => [k, rs.map((r) => r.n)]), [["zed", [3, 5]], ["other", [1, 2, 4, 6]]]);
+  const single = engine.departmentsOf(v2, people, 1);
+  assert.deepEqual(single.map(([k]) => k), ["sales", "ops", "admin", "zed", "unspecified"]);
+});
 
 test("rounding for display follows Python's format(): ties go to the even digit", () => {
   const cases = [[12.25, "12.2"], [12.75, "12.8"], [0.25, "0.2"], [0.35, "0.3"], [62.5, "62.5"],
@@ -90,6 +147,23 @@ test("answers are checked like the command line does", () => {
   const bad = engine.loadTeam(kinds, mini, [{ source: "x.json", data: { bank: "other", answers: { q9: 1 }, wieght: 2 } }]);
   assert.deepEqual(bad.problems, ["x.json: unknown key 'wieght'; expected one of: bank, bank_version, organisation, " +
     "respondent, language, submitted, profile, answers, comments, respondents"]);
+  const v2 = bank("v2");
+  const v = (id) => v2.areas.flatMap((a) => a.sections).flatMap((s) => s.questions).find((x) => x.id === id);
+  assert.equal(engine.normalise(kinds, v("f-window"), "dont_know")[0], engine.DONT_KNOW);
+  assert.equal(engine.normalise(kinds, v("f-staff"), "dont_know")[1],
+    "dont_know is not allowed for question 'f-staff'; expected an answer");
+  assert.equal(engine.normalise(kinds, v("w-notes"), "dont_know")[1],
+    "dont_know is not an answer to the text question 'w-notes'; expected a text");
+  assert.deepEqual(engine.normalise(kinds, v("w-checked"), "dont_know"), ["dont_know", null]);
+  assert.equal(engine.rawAnswer(engine.DONT_KNOW), "dont_know");
+  assert.equal(JSON.stringify({ a: engine.DONT_KNOW }), "{\"a\":\"dont_know\"}");
+  assert.ok(engine.offersDontKnow(kinds, v("f-window")) && engine.offersDontKnow(kinds, v("f-hours")));
+  for (const id of ["f-staff", "f-tags", "b-terms", "w-checked", "w-notes"]) {
+    assert.ok(!engine.offersDontKnow(kinds, v(id)), id);
+  }
+  const pooled = engine.loadTeam(kinds, v2, [{ source: "z.json", data: { respondent: { department: "other" } } }]);
+  assert.deepEqual(pooled.problems, ["z.json: department 'other' is kept for small departments pooled together; " +
+    "expected your own department, or none"]);
   const foreign = engine.loadTeam(kinds, mini, [{ source: "y.json", data: { bank: "other", answers: { q9: 1 } } }]);
   assert.deepEqual(foreign.problems, ["y.json: these answers are for bank 'other'; expected 'mini'",
     "y.json: unknown question 'q9'; expected one of: q1, q2, q3, q4, q5, q6, q7"]);

@@ -7,8 +7,9 @@ refuse or accept the answers of ``refusals.json`` alike.
 
     .venv/bin/python tests/vectors/make_vectors.py     # rewrite every generated file
 
-Hand-written cases are folders under cases/ with a case.json (the bank's name and the
-response files in order); cases named ``default-*`` are generated here from a seed. The
+Hand-written cases are folders under cases/ with a case.json (the bank's name, the
+response files in order, and optionally ``min_group``, which replaces the bank's as
+``--min-group`` does); cases named ``default-*`` are generated here from a seed. The
 banks are listed in BANKS; banks/NAME.json is the resolved bank the browser receives and
 kinds.json the kinds table it receives with it (audit.model.kinds.KINDS).
 """
@@ -31,15 +32,18 @@ if str(HERE) not in sys.path:
 from random_answers import random_file  # noqa: E402
 
 from audit.engine.score import score  # noqa: E402
-from audit.model import NA, Bank, Question, kind_of, normalise  # noqa: E402
+from audit.model import DONT_KNOW, NA, Bank, Question, kind_of, normalise  # noqa: E402
+from audit.model.answers import as_written  # noqa: E402
 from audit.read.answers import load_responses  # noqa: E402
 from audit.read.bank import load_bank  # noqa: E402
 from audit.read.documents import load_document  # noqa: E402
 from audit.site.pages import kinds_json  # noqa: E402
 
-BANKS = {"mini": "tests/data/mini", "edge": "tests/vectors/edge-bank", "default": "questions"}
+BANKS = {"mini": "tests/data/mini", "edge": "tests/vectors/edge-bank", "v2": "tests/vectors/v2-bank",
+         "example2": "tests/vectors/example2-bank", "default": "questions"}
 GENERATED = {"default-one": (1, 11), "default-team": (5, 12), "default-split": (3, 13)}
-REFUSAL_BANKS = ("mini", "edge")  # small, and between them every type, N/A on and off, an option keyed na
+# small, and between them every type, N/A on and off, dont_know on and off, options keyed na and dont_know
+REFUSAL_BANKS = ("mini", "edge", "v2")
 SPECIAL = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}  # numbers JSON cannot write
 
 
@@ -79,7 +83,7 @@ def expected(case: Path, bank: Bank) -> str:
     spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
     with contextlib.chdir(ROOT):
         paths: list[Path | str] = [case.relative_to(ROOT) / name for name in spec["responses"]]
-        result = score(bank, load_responses(paths, bank)).to_json()
+        result = score(bank, load_responses(paths, bank), spec.get("min_group")).to_json()
     return dumps({"result": result})
 
 
@@ -96,13 +100,14 @@ def bad_answers(q: Question) -> list[Any]:
     """Answers to try on ``q``: every wrong shape, plus near misses of its own options and range."""
     keys = [o.key for o in q.options or []]
     tries: list[Any] = [True, False, None, {}, {"key": keys[0] if keys else "x"}, [], [[]], "", "na", "NA",
+                        "dont_know", "DONT_KNOW", "dont know", ["dont_know"], {"dont_know": True},
                         "zz", 0, 1, 2, -1, 2.5, 0.001, 1e-05, 1e16, 1e300, -1e300, "3", "inf",
                         "x" * 60, "it's", "say \"hi\"", "tab\there", "ñandú",
                         {"special": "inf"}, {"special": "-inf"}, {"special": "nan"}]
     if keys:
         tries += [keys[0], keys[-1], keys[0].upper() + "_", [keys[0]], list(reversed(keys)), [keys[0], keys[0]],
                   [keys[0], "zz"], [keys[0], True], [keys[0], None], [keys[0], 1.5], [keys[0], ""], [[keys[0]]],
-                  ["na"], [keys[0], "na"], {keys[0]: True}]
+                  ["na"], [keys[0], "na"], [keys[0], "dont_know"], {keys[0]: True}]
         tries += [int(k) for k in keys if k.isdigit()] + [[int(k)] for k in keys if k.isdigit()]
         tries += [float(k) + 0.5 for k in keys if k.isdigit()][:1]
     if q.range is not None:
@@ -123,18 +128,23 @@ def refusal(q: Question, value: Any) -> dict[str, Any]:
     case: dict[str, Any] = {"question": q.id, **({"special": special} if special else {"answer": value})}
     if problem:
         return {**case, "refused": True, "problem": problem}
-    return {**case, "refused": False, "value": "na" if normal is NA else _plain(normal)}
+    if normal is NA or normal is DONT_KNOW:  # not an option keyed na or dont_know
+        return {**case, "refused": False, "value": as_written(normal), "sentinel": True}
+    return {**case, "refused": False, "value": _plain(normal)}
 
 
 def refusals(loaded: dict[str, Bank]) -> str:
     """What audit.model.normalise says of many answers, good and bad, to every question of
-    the small banks: refused with its problem, or accepted with the value the engine keeps.
+    the small banks: refused with its problem, or accepted with the value the engine keeps
+    (N/A and "I don't know" as ``"na"`` and ``"dont_know"`` with ``"sentinel": true``, which
+    an option keyed so does not have).
     A number JSON cannot write is ``{"special": "inf"}`` (also ``-inf``, ``nan``)."""
     cases = []
     seen = set()
     for name in REFUSAL_BANKS:
         for _, _, q in loaded[name].questions():
-            alike = (q.type, q.na, tuple(o.key for o in q.options or []), tuple(q.range or ()), bool(q.bands))
+            alike = (q.type, q.na, q.dont_know, tuple(o.key for o in q.options or []), tuple(q.range or ()),
+                     bool(q.bands))
             if alike not in seen:  # one question of each sort is enough
                 seen.add(alike)
                 cases += [{"bank": name, **refusal(q, value)} for value in bad_answers(q)]

@@ -1,9 +1,11 @@
 """Random but valid response files (docs/responses.md) for a bank, from a seeded generator.
 
 Used for the generated test vectors and for the Python/JavaScript parity test: every
-question type, N/A, empty and capped multi answers, numbers on band edges and outside
-every band, unanswered questions, answers to questions that do not apply, profiles,
-departments, several respondents in one file, and old bank versions.
+question type, N/A, "I don't know" (where the question allows it), empty and capped multi
+answers, numbers on band edges and outside every band, unanswered questions, sparse
+respondents who answer a few questions only (so that sections fall below the bank's
+min_coverage), answers to questions that do not apply, profiles, departments, several
+respondents in one file, and old bank versions.
 """
 
 from __future__ import annotations
@@ -31,13 +33,21 @@ def _number(q: Question, rng: random.Random) -> float | int:
     return min(max(value, lo), hi)
 
 
-def random_answer(q: Question, rng: random.Random) -> Any:
-    """One answer to ``q`` as a file would hold it, or None for unanswered."""
-    roll = rng.random()
-    if roll < 0.15:
+def takes_dont_know(q: Question) -> bool:
+    """Whether ``dont_know`` is "I don't know" to ``q`` (and not refused, nor an option)."""
+    return kind_of(q).na and q.dont_know and "dont_know" not in [o.key for o in q.options or []]
+
+
+def random_answer(q: Question, rng: random.Random, unanswered: float = 0.15) -> Any:
+    """One answer to ``q`` as a file would hold it, or None for unanswered (with the chance
+    ``unanswered``)."""
+    if rng.random() < unanswered:
         return None
-    if q.na and roll < 0.27:
+    roll = rng.random()
+    if q.na and roll < 0.12:
         return "na"
+    if takes_dont_know(q) and 0.12 <= roll < 0.24:
+        return "dont_know"
     keys = [o.key for o in q.options or []]
     shape = kind_of(q).answer
     if shape == "single":
@@ -65,10 +75,15 @@ def random_entry(bank: Bank, rng: random.Random, index: int) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     comments: dict[str, str] = {}
     skip_all = rng.random() < 0.05
+    # now and then someone answers a few questions only, or "I don't know" to most
+    unanswered = rng.choice([0.15, 0.15, 0.15, 0.5, 0.85, 0.95])
+    doubtful = rng.random() < 0.1
     for _, _, q in bank.questions():
         if skip_all:
             break
-        value = random_answer(q, rng)
+        value = random_answer(q, rng, unanswered)
+        if doubtful and value is not None and takes_dont_know(q) and rng.random() < 0.7:
+            value = "dont_know"
         if value is not None and value != "":
             answers[q.id] = value
         if rng.random() < 0.05:

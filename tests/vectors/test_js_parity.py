@@ -1,6 +1,7 @@
 """Randomised parity: the site's script and the Python engine score 240 generated answer sets
-(over the mini, edge and default banks) to exactly the same docs/score-json.md document, warnings
-included."""
+(over every bank of the vectors) to exactly the same docs/score-json.md document, warnings and
+the order of members included; with "I don't know" answers, sparse teams whose sections fall
+below min_coverage, and department pooling under the bank's min_group or another one."""
 
 from __future__ import annotations
 
@@ -38,9 +39,20 @@ def _differences(a: Any, b: Any, where: str = "") -> list[str]:
     return [f"{where}: {a!r} != {b!r}"]
 
 
+def _order(a: Any, b: Any, where: str = "") -> list[str]:
+    """Every object whose members come in another order (the JSON documents print them in order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = [f"{where}: members {list(a)} in order {list(b)}"] if list(a) != list(b) else []
+        return out + [d for k in a if k in b for d in _order(a[k], b[k], f"{where}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=False)) for d in _order(x, y, f"{where}[{i}]")]
+    return []
+
+
 def test_differences_sees_the_last_bit() -> None:
     assert _differences({"x": 0.1 + 0.2}, {"x": 0.3}) == [".x: 0.30000000000000004 != 0.3"]
     assert _differences({"x": [1, None]}, {"x": [1.0, None]}) == []
+    assert _order({"a": {"x": 1, "y": 2}}, {"a": {"y": 2, "x": 1}}) == [".a: members ['x', 'y'] in order ['y', 'x']"]
 
 
 def test_script_and_python_agree_on_random_answers(tmp_path: Path) -> None:
@@ -65,8 +77,10 @@ def test_script_and_python_agree_on_random_answers(tmp_path: Path) -> None:
             path = folder / f"{j:02d}.json"
             path.write_text(json.dumps(random_file(bank, rng, j), ensure_ascii=False), encoding="utf-8")
             files.append(str(path))
-        python.append(score(bank, load_responses(list(files), bank)).to_json())
-        manifest.append({"bank": str(bank_files[name]), "files": files})
+        min_group = rng.choice([None, None, 1, 2, 3])  # None: the bank's
+        python.append(score(bank, load_responses(list(files), bank), min_group).to_json())
+        manifest.append({"bank": str(bank_files[name]), "files": files,
+                         **({"min_group": min_group} if min_group is not None else {})})
     (tmp_path / "manifest.json").write_text(json.dumps({"kinds": kinds_json(), "cases": manifest}), encoding="utf-8")
     run = subprocess.run([node, str(RUNNER), str(tmp_path / "manifest.json"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, timeout=300, check=False)
@@ -76,7 +90,7 @@ def test_script_and_python_agree_on_random_answers(tmp_path: Path) -> None:
     failures = []
     for i, (py, js) in enumerate(zip(python, script, strict=True)):
         assert "problems" not in js, f"case {i}: {js.get('problems')}"
-        diffs = _differences(py, js["result"])
+        diffs = _differences(py, js["result"]) or _order(py, js["result"])
         if diffs:
             failures.append(f"case {i} ({manifest[i]['files'][0]}): " + "; ".join(diffs[:5]))
     assert not failures, "\n".join(failures[:10])
@@ -84,3 +98,14 @@ def test_script_and_python_agree_on_random_answers(tmp_path: Path) -> None:
     assert sum(1 for r in python if r["overall"]["score"] is None) >= 1
     assert sum(1 for r in python if len(r["departments"]) >= 3) >= 10
     assert sum(1 for r in python if r["recommendations"]) >= CASES // 2
+    sections = [s for r in python for s in r["sections"].values()]
+    assert sum(1 for s in sections if s["provisional"] and s["score"] is not None) >= 20
+    assert sum(1 for s in sections if s["provisional"] and s["score"] is None) >= 20
+    assert sum(1 for r in python if r["overall"]["provisional"]) >= 5
+    assert sum(1 for r in python for q in r["questions"].values() if q["dont_know"]) >= 200
+    assert sum(1 for r in python if "other" in r["departments"]) >= 10
+    assert sum(1 for r in python if sum(d["respondents"] for d in r["departments"].values()) < r["respondents"]) >= 10
+    assert sum(1 for r in python if any(rec["focus"] for rec in r["recommendations"])) >= 10
+    assert sum(1 for r in python
+               if [bool(rec["focus"]) for rec in r["recommendations"]] not in
+               ([True] * len(r["recommendations"]), [False] * len(r["recommendations"]))) >= 5

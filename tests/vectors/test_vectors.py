@@ -4,6 +4,7 @@ site's script (run by ``node --test``) gives them too, refusing the same answers
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,6 +40,26 @@ def test_vectors_cover_the_hard_cases() -> None:
     assert any(r["diagnoses"] for r in results)
     assert any(q["score"] is None and q["answered"] == 0 for r in results for q in r["questions"].values())
     assert any("do not apply were ignored" in w for r in results for w in r["warnings"])
+    # contract version 2
+    nodes = [n for r in results for n in (r["overall"], *r["areas"].values(), *r["sections"].values())]
+    assert any(n["provisional"] and n["score"] is not None and n["level"] is None for n in nodes)
+    assert any(not n["provisional"] and n["coverage"] == 0.6 for n in nodes)  # exactly min_coverage
+    assert any(q["dont_know"] for r in results for q in r["questions"].values())
+    assert any(r["min_group"] > 1 and "other" in r["departments"] for r in results)
+    assert any(r["min_group"] > 1 and "other" not in r["departments"]
+               and sum(d["respondents"] for d in r["departments"].values()) < r["respondents"] for r in results)
+    assert any(rec["focus"] for r in results for rec in r["recommendations"])
+
+
+def test_the_second_worked_example_prints_what_the_docs_show() -> None:
+    """docs/score-json.md#example is the example2-docs vector, member for member and in order."""
+    text = (ROOT / "docs" / "score-json.md").read_text(encoding="utf-8")
+    found = re.search(r"^## Example\n.*?^```json\n(.*?)^```", text, re.S | re.M)
+    assert found
+    shown = json.loads(found.group(1))
+    vector = json.loads((HERE / "cases" / "example2-docs" / "expected.json").read_text(encoding="utf-8"))["result"]
+    assert shown == vector
+    assert json.dumps(shown) == json.dumps(vector)  # the same order of members
 
 
 def test_refusal_vectors_say_what_python_says() -> None:

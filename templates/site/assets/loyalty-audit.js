@@ -702,9 +702,41 @@
 
   function ratio(part, whole) { return whole ? part / whole : 0; }
 
-  /* audit.engine.score.score: the docs/score-json.md document (to_json) for a team read by loadTeam(). */
-  function score(kinds, bank, team) {
+  /*
+   * audit.engine.score.departments_of: the departmental breakdown, [[key, respondents], ...]:
+   * the bank's departments in its order, then others in the order they first appear, then
+   * `unspecified`, then `other`, which pools (in input order) every department of fewer than
+   * `minGroup` respondents; when `other` itself is that small, its respondents are left out.
+   */
+  function departmentsOf(bank, respondents, minGroup) {
+    var groups = new Map();
+    respondents.forEach(function (r) {
+      var k = r.department || UNSPECIFIED;
+      if (!groups.has(k)) { groups.set(k, []); }
+      groups.get(k).push(r);
+    });
+    var order = (bank.departments || []).map(function (d) { return d.key; });
+    var rank = function (k) { return [k === UNSPECIFIED ? 1 : 0, order.indexOf(k) >= 0 ? order.indexOf(k) : order.length]; };
+    var keys = Array.from(groups.keys()).sort(function (a, b) {  /* a stable sort, as Python's */
+      var ra = rank(a), rb = rank(b);
+      return ra[0] - rb[0] || ra[1] - rb[1];
+    });
+    var kept = keys.filter(function (k) { return groups.get(k).length >= minGroup; });
+    var out = kept.map(function (k) { return [k, groups.get(k)]; });
+    var pooled = respondents.filter(function (r) { return kept.indexOf(r.department || UNSPECIFIED) < 0; });
+    if (pooled.length && pooled.length >= minGroup) { out.push([POOLED, pooled]); }
+    return out;
+  }
+
+  /*
+   * audit.engine.score.score: the docs/score-json.md document (to_json) for a team read by
+   * loadTeam(), its members in the same order. options.min_group replaces the bank's.
+   */
+  function score(kinds, bank, team, options) {
     var respondents = team.respondents;
+    var minGroup = options && options.min_group !== undefined && options.min_group !== null ? options.min_group
+      : (bank.min_group !== undefined && bank.min_group !== null ? bank.min_group : 1);
+    var minCoverage = bank.min_coverage !== undefined && bank.min_coverage !== null ? bank.min_coverage : 0.5;
     var tp = teamProfile(bank, respondents);
     var profile = tp.profile;
     var warnings = (team.warnings || []).concat(tp.warnings);
@@ -734,24 +766,31 @@
     });
 
     var teamScores = scoreGroup(kinds, plan, respondents);
+    var groups = departmentsOf(bank, respondents, minGroup);
+    var deptScores = groups.map(function (g) { return scoreGroup(kinds, plan, g[1]); });
 
-    var groups = new Map();
-    respondents.forEach(function (r) {
-      var k = r.department || UNSPECIFIED;
-      if (!groups.has(k)) { groups.set(k, []); }
-      groups.get(k).push(r);
-    });
-    var order = (bank.departments || []).map(function (d) { return d.key; });
-    var rank = function (k) { return [k === UNSPECIFIED ? 1 : 0, order.indexOf(k) >= 0 ? order.indexOf(k) : order.length]; };
-    var keys = Array.from(groups.keys()).sort(function (a, b) {
-      var ra = rank(a), rb = rank(b);
-      return ra[0] - rb[0] || ra[1] - rb[1];
-    });
-    var deptScores = keys.map(function (k) { return scoreGroup(kinds, plan, groups.get(k)); });
+    /* coverage: the weight of the questions someone answered (not "I don't know") over the
+       weight of all that count (docs/scoring.md#coverage) */
+    var covered = new Set(applicable.filter(function (q) {
+      return respondents.some(function (r) {
+        var value = r.answers.get(q.id);
+        return value !== undefined && value !== null && value !== DONT_KNOW;
+      });
+    }).map(function (q) { return q.id; }));
 
-    function node(value, divergence) {
-      return { score: value, level: levelOf(bank, value), divergence: divergence,
-        flagged: divergence !== null && divergence >= bank.divergence_threshold };
+    function coverage(questions) {
+      var counted = questions.filter(function (q) { return isScored(kinds, q); });
+      var weight = total(counted.map(function (q) { return q.weight; }));
+      if (!weight) { return null; }
+      return total(counted.filter(function (q) { return covered.has(q.id); }).map(function (q) { return q.weight; })) / weight;
+    }
+
+    function node(value, divergence, questions) {
+      var share = coverage(questions);
+      var provisional = share !== null && share < minCoverage;
+      return { score: value, level: provisional ? null : levelOf(bank, value), divergence: divergence,
+        flagged: divergence !== null && divergence >= bank.divergence_threshold, coverage: share,
+        provisional: provisional };
     }
 
     var sections = {}, areas = {};
@@ -759,14 +798,15 @@
       item.secs.forEach(function (sec) {
         var id = sec.section.id;
         put(sections, id, node(teamScores.sections.get(id),
-          spreadOf(deptScores.map(function (d) { return d.sections.get(id); }))));
+          spreadOf(deptScores.map(function (d) { return d.sections.get(id); })), sec.questions));
       });
     });
     plan.forEach(function (item) {
-      var id = item.area.id;
-      put(areas, id, node(teamScores.areas.get(id), spreadOf(deptScores.map(function (d) { return d.areas.get(id); }))));
+      var id = item.area.id, qs = [];
+      item.secs.forEach(function (sec) { qs = qs.concat(sec.questions); });
+      put(areas, id, node(teamScores.areas.get(id), spreadOf(deptScores.map(function (d) { return d.areas.get(id); })), qs));
     });
-    var overall = node(teamScores.overall, spreadOf(deptScores.map(function (d) { return d.overall; })));
+    var overall = node(teamScores.overall, spreadOf(deptScores.map(function (d) { return d.overall; })), applicable);
 
     var areaTotal = total(plan.filter(function (item) { return teamScores.areas.get(item.area.id) !== null; })
       .map(function (item) { return item.area.weight; }));
@@ -788,15 +828,16 @@
           if (s !== null && teamScores.areas.get(area.id) !== null) {
             share = ratio(q.weight, weightTotal) * ratio(section.weight, sectionTotal) * ratio(area.weight, areaTotal);
           }
+          var dontKnow = respondents.filter(function (r) { return r.answers.get(q.id) === DONT_KNOW; }).length;
           // docs/score-json.md: a question's score on 0..100, its share in overall points (they add up to O)
           put(questions, q.id, { score: s === null ? null : 100 * s, share: s === null ? 0 : share * 100 * s,
-            answered: teamScores.answered.get(q.id) });
+            answered: teamScores.answered.get(q.id), dont_know: dontKnow });
           if (s === null) { return; }
           gap += share * Math.max(0, target - 100 * s);
           reach += share * target;
           if (100 * s < target) {
             recommendations.push({ gain: share * 100 * (1 - s), effort: q.effort, index: recommendations.length,
-              question: q.id });
+              question: q.id, area: area.id, section: section.id });
           }
         });
       });
@@ -814,47 +855,69 @@
     });
     var completion = completions.length ? total(completions) / completions.length : null;
 
-    recommendations.sort(function (a, b) {
-      var ga = -a.gain, gb = -b.gain;
-      if (ga < gb) { return -1; }
-      if (ga > gb) { return 1; }
-      return (EFFORT_ORDER[a.effort] - EFFORT_ORDER[b.effort]) || (a.index - b.index);
-    });
-
     var departments = {};
-    keys.forEach(function (k, i) {
+    groups.forEach(function (g, i) {
       var d = deptScores[i];
       var dAreas = {}, dSections = {};
       plan.forEach(function (item) {
         put(dAreas, item.area.id, d.areas.get(item.area.id));
         item.secs.forEach(function (sec) { put(dSections, sec.section.id, d.sections.get(sec.section.id)); });
       });
-      put(departments, k, { respondents: groups.get(k).length, overall: d.overall, areas: dAreas, sections: dSections });
+      put(departments, g[0], { respondents: g[1].length, overall: d.overall, areas: dAreas, sections: dSections });
     });
 
     var result = {
       bank: { id: bank.id, version: bank.version },
       organisation: team.organisation === undefined ? null : team.organisation,
       respondents: respondents.length,
-      overall: { score: overall.score, level: overall.level, completion: completion, percent_to_target: ptt },
+      min_group: minGroup,
+      overall: { score: overall.score, level: overall.level, completion: completion, percent_to_target: ptt,
+        coverage: overall.coverage, provisional: overall.provisional },
       areas: areas,
       sections: sections,
       questions: questions,
       departments: departments,
       profile: profile,
       diagnoses: [],
-      recommendations: recommendations.map(function (r) { return { question: r.question, gain: r.gain, effort: r.effort }; }),
+      recommendations: [],
       warnings: warnings
     };
     Object.defineProperty(result, "__overall", { value: overall, enumerable: false });
     result.diagnoses = diagnose(bank, result);
+    result.recommendations = ordered(bank, result.diagnoses, recommendations);
     return result;
   }
 
+  /*
+   * audit.engine.score._ordered: in the focus of a diagnosis that holds first, then by gain,
+   * effort and bank order (docs/scoring.md#recommendations).
+   */
+  function ordered(bank, diagnoses, recommendations) {
+    var holding = (bank.rules || []).filter(function (r) { return diagnoses.indexOf(r.id) >= 0; });
+    recommendations.forEach(function (rec) {
+      rec.focus = holding.filter(function (r) {
+        var focus = r.focus || [];
+        return focus.indexOf(rec.area) >= 0 || focus.indexOf(rec.section) >= 0;
+      }).map(function (r) { return r.id; });
+    });
+    recommendations.sort(function (a, b) {
+      var fa = a.focus.length ? 0 : 1, fb = b.focus.length ? 0 : 1;
+      if (fa !== fb) { return fa - fb; }
+      var ga = -a.gain, gb = -b.gain;
+      if (ga < gb) { return -1; }
+      if (ga > gb) { return 1; }
+      return (EFFORT_ORDER[a.effort] - EFFORT_ORDER[b.effort]) || (a.index - b.index);
+    });
+    return recommendations.map(function (r) {
+      return { question: r.question, gain: r.gain, effort: r.effort, focus: r.focus };
+    });
+  }
+
+  /* audit.engine.score.value_of: a score or divergence, null when absent or provisional. */
   function valueOf(result, ref, what) {
     var node = ref === "overall" ? result.__overall
       : (has(result.areas, ref) ? result.areas[ref] : (has(result.sections, ref) ? result.sections[ref] : null));
-    if (!node) { return null; }
+    if (!node || node.provisional) { return null; }
     return what === "divergence" ? node.divergence : node.score;
   }
 
@@ -904,8 +967,9 @@
   }
 
   var engine = {
-    NA: NA, SHAPES: SHAPES, total: total, normalise: normalise, answerScore: answerScore, isScored: isScored,
-    isCounted: isCounted, kindOf: kindOf, targetOf: targetOf, checkShape: checkShape, readEntry: readEntry,
+    NA: NA, DONT_KNOW: DONT_KNOW, POOLED: POOLED, SHAPES: SHAPES, total: total, normalise: normalise,
+    answerScore: answerScore, isScored: isScored, isCounted: isCounted, offersDontKnow: offersDontKnow,
+    departmentsOf: departmentsOf, kindOf: kindOf, targetOf: targetOf, checkShape: checkShape, readEntry: readEntry,
     loadTeam: loadTeam, score: score, diagnose: diagnose, applies: applies, levelOf: levelOf,
     fixed: fixed, formatG: formatG, describe: describe, rawAnswer: rawAnswer
   };
