@@ -76,8 +76,12 @@ def test_payload_is_the_bank_in_the_page_language(default_site: Path) -> None:
     assert sent["id"] == dump["id"] and sent["version"] == dump["version"]
     assert sent["title"] == {"en": dump["title"]["en"]}
     assert sent["areas"][0]["sections"][0]["questions"][0]["options"] == [
-        {**o, "label": {"en": o["label"]["en"]}, "help": o["help"]}
+        {**o, "label": {"en": o["label"]["en"]}, "help": {"en": o["help"]["en"]} if o["help"] else None}
         for o in dump["areas"][0]["sections"][0]["questions"][0]["options"]]
+    first = dump["areas"][0]["sections"][0]["questions"][0]
+    assert first["evidence"]
+    assert "evidence" not in sent["areas"][0]["sections"][0]["questions"][0]  # for the auditor only
+    assert sent["min_coverage"] == dump["min_coverage"] and sent["min_group"] == dump["min_group"]
     assert [lv["from"] for lv in sent["levels"]] == [lv["from"] for lv in dump["levels"]]
     # the script knows question types only through this table; it adds floats one way only
     assert data["kinds"] == kinds_json() == json.loads((ROOT / "tests/vectors/kinds.json").read_text(encoding="utf-8"))

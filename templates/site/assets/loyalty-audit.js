@@ -164,9 +164,11 @@
    *                           from a saved answer (undefined: none)
    *   read(field, q, target)  the answer the controls give now that `target` changed
    *                           (undefined: none); may correct the controls and show an error
+   * "I don't know", where the page offers it, is one more control marked data-dont-know whose
+   * value is `dont_know`: a radio among the options, or a check box that clears the others.
    */
   var SHAPES = {
-    single: {  /* one option key: radio buttons, with an `na` one when N/A is allowed */
+    single: {  /* one option key: radio buttons, with `na` and `dont_know` ones where allowed */
       normalise: function (q, value) {
         var keys = optionKeys(q), key = optionKey(value), orNa = q.na ? " or na" : "";
         if (key === null) {
@@ -195,7 +197,7 @@
         return checked ? checked.value : undefined;
       }
     },
-    multiple: {  /* a list of keys, no repeats: check boxes, "none of these" (data-none) and `na` */
+    multiple: {  /* a list of keys, no repeats: check boxes, "none of these" (data-none), `na`, `dont_know` */
       normalise: function (q, value) {
         var keys = optionKeys(q);
         if (!Array.isArray(value)) {
@@ -222,6 +224,8 @@
         $$("input[type=checkbox]", field).forEach(function (input) {
           if (input.hasAttribute("data-none")) {
             input.checked = Array.isArray(value) && value.length === 0;
+          } else if (input.hasAttribute("data-dont-know")) {
+            input.checked = value === "dont_know";
           } else if (input.value === "na") {
             input.checked = value === "na";
           } else {
@@ -231,19 +235,22 @@
       },
       read: function (field, q, target) {
         var boxes = $$("input[type=checkbox]", field);
-        function special(box) { return box.value === "na" || box.hasAttribute("data-none"); }
-        if (target && target.checked) {  /* N/A and "none of these" exclude everything else */
+        function special(box) {
+          return box.value === "na" || box.hasAttribute("data-none") || box.hasAttribute("data-dont-know");
+        }
+        if (target && target.checked) {  /* N/A, "I don't know" and "none of these" exclude everything else */
           boxes.forEach(function (box) {
             if (box !== target && (special(target) || special(box))) { box.checked = false; }
           });
         }
         var na = boxes.some(function (b) { return b.checked && b.value === "na" && !b.hasAttribute("data-none"); });
+        var dontKnow = boxes.some(function (b) { return b.checked && b.hasAttribute("data-dont-know"); });
         var none = boxes.some(function (b) { return b.checked && b.hasAttribute("data-none"); });
         var keys = boxes.filter(function (b) { return b.checked && !special(b); }).map(function (b) { return b.value; });
-        return na ? "na" : (none ? [] : (keys.length ? keys : undefined));
+        return na ? "na" : (dontKnow ? "dont_know" : (none ? [] : (keys.length ? keys : undefined)));
       }
     },
-    numeric: {  /* a finite number inside the range: a number field, and an `na` check box */
+    numeric: {  /* a finite number inside the range: a number field, and `na` and `dont_know` check boxes */
       normalise: function (q, value) {
         if (typeof value !== "number" || !isFinite(value)) {
           return refuse("answer to '" + q.id + "' is " + describe(value) + "; expected a finite number");
@@ -267,19 +274,28 @@
       },
       fill: function (field, value) {
         var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        var dkBox = $("input[type=checkbox][data-dont-know]", field);
         if (input) {
           input.value = typeof value === "number" ? String(value) : "";
-          input.disabled = value === "na";
+          input.disabled = value === "na" || value === "dont_know";
         }
         if (naBox) { naBox.checked = value === "na"; }
+        if (dkBox) { dkBox.checked = value === "dont_know"; }
       },
       read: function (field, q, target) {
         var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
-        if (naBox && target === naBox) {
-          input.disabled = naBox.checked;
-          if (naBox.checked) { input.value = ""; setError(field, ""); }
+        var dkBox = $("input[type=checkbox][data-dont-know]", field);
+        var boxes = [naBox, dkBox].filter(Boolean);
+        if (boxes.indexOf(target) >= 0) {  /* N/A and "I don't know" exclude each other and the number */
+          if (target.checked) {
+            boxes.forEach(function (box) { if (box !== target) { box.checked = false; } });
+            input.value = "";
+            setError(field, "");
+          }
+          input.disabled = boxes.some(function (box) { return box.checked; });
         }
         if (naBox && naBox.checked) { return "na"; }
+        if (dkBox && dkBox.checked) { return "dont_know"; }
         if (input.value === "" && !input.validity.badInput) {
           setError(field, "");
           return undefined;
@@ -1346,15 +1362,51 @@
     });
   }
 
+  /* The result's node of "overall", "area:ID" or "section:ID" (score, level, coverage,
+     provisional...); null when it does not apply. */
+  function nodeOf(result, ref) {
+    if (ref === "overall") { return result.overall; }
+    var kind = ref.split(":")[0], id = ref.slice(kind.length + 1);
+    var bag = kind === "area" ? result.areas : (kind === "section" ? result.sections : null);
+    return bag && has(bag, id) ? bag[id] : null;
+  }
+
+  /* A score on too few answers (docs/scoring.md#provisional-scores) with a value to show. */
+  function shownProvisional(node) { return !!(node && node.provisional && node.score !== null); }
+
+  /* data-provisional marks every element that shows a provisional score (and the level in its place). */
+  function markProvisional(node, on) {
+    if (on) { node.setAttribute("data-provisional", ""); } else { node.removeAttribute("data-provisional"); }
+    return node;
+  }
+
+  /* What stands where a level would be: its label, or "Provisional" instead of any level. */
+  function levelText(node) {
+    if (!node) { return ""; }
+    return shownProvisional(node) ? say("provisional_level") : levelLabel(node.level);
+  }
+
+  function provisionalNote() {
+    var min = ui.bank.min_coverage === undefined || ui.bank.min_coverage === null ? 0.5 : ui.bank.min_coverage;
+    return say("provisional_note", { min: fixed(100 * min, 0) });
+  }
+
+  /* The word "provisional" after a score drawn by the script (the templates carry their own, data-la-prov). */
+  function provisionalBadge() {
+    return el("span", { "class": "la-prov", title: provisionalNote() }, [say("provisional")]);
+  }
+
   function showScores(result) {
     $$("[data-score]").forEach(function (node) {
-      var ref = node.getAttribute("data-score"), value = null;
-      if (ref === "overall") { value = result.overall.score; } else if (ref.indexOf("area:") === 0) {
-        value = has(result.areas, ref.slice(5)) ? result.areas[ref.slice(5)].score : null;
-      } else if (ref.indexOf("section:") === 0) {
-        value = has(result.sections, ref.slice(8)) ? result.sections[ref.slice(8)].score : null;
-      }
-      node.textContent = fixed(value, 1);
+      var item = nodeOf(result, node.getAttribute("data-score"));
+      node.textContent = fixed(item ? item.score : null, 1);
+      markProvisional(node, shownProvisional(item));
+    });
+    $$("[data-la-prov]").forEach(function (badge) {
+      var ref = badge.getAttribute("data-la-prov");
+      var item = nodeOf(result, ref === "ptt" ? "overall" : ref);
+      badge.hidden = !(shownProvisional(item) && (ref !== "ptt" || result.overall.percent_to_target !== null));
+      badge.title = provisionalNote();
     });
   }
 
@@ -1398,17 +1450,17 @@
     var page = $("[data-la-page=results]");
     if (!page) { return; }
     var index = bankIndex(ui.bank);
-    setText("[data-level=overall]", levelLabel(result.overall.level) || "—", page);
     var level = (ui.bank.levels || []).filter(function (l) { return l.key === result.overall.level; })[0];
-    setText("[data-level-summary]", level ? t(level.summary) : "", page);
+    setText("[data-level-summary]", shownProvisional(result.overall) ? provisionalNote() : (level ? t(level.summary) : ""), page);
     setText("[data-completion]", result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %", page);
     setText("[data-ptt]", result.overall.percent_to_target === null ? "—" : fixed(100 * result.overall.percent_to_target, 0) + " %", page);
-    $$("[data-level]", page).forEach(function (node) {
-      var ref = node.getAttribute("data-level");
-      if (ref === "overall") { return; }
-      var kind = ref.split(":")[0], id = ref.slice(kind.length + 1);
-      var bag = kind === "area" ? result.areas : result.sections;
-      node.textContent = has(bag, id) ? levelLabel(bag[id].level) : "";
+    $$("[data-ptt]", page).forEach(function (node) {
+      markProvisional(node, shownProvisional(result.overall) && result.overall.percent_to_target !== null);
+    });
+    $$("[data-level]", page).forEach(function (node) {  /* no level on a provisional score */
+      var item = nodeOf(result, node.getAttribute("data-level"));
+      node.textContent = levelText(item) || (node.getAttribute("data-level") === "overall" ? "—" : "");
+      markProvisional(node, shownProvisional(item));
     });
     $$("[data-la-item]", page).forEach(function (row) {
       var ref = row.getAttribute("data-la-item"), kind = ref.split(":")[0], id = ref.slice(kind.length + 1);
@@ -1435,7 +1487,9 @@
   function diagnosesList(result) {
     var rules = {};
     (ui.bank.rules || []).forEach(function (r) { put(rules, r.id, r); });
-    if (!result.diagnoses.length) { return el("p", {}, [say("no_diagnoses")]); }
+    if (!result.diagnoses.length) {  /* no diagnosis is drawn from thin evidence */
+      return el("p", {}, [say(result.overall.provisional ? "no_diagnoses_provisional" : "no_diagnoses")]);
+    }
     var box = el("div", { "class": "la-diagnoses" });
     result.diagnoses.forEach(function (id) {
       var rule = rules[id];
@@ -1454,8 +1508,12 @@
   }
 
   function recommendationsList(result, top) {
-    if (!result.recommendations.length) { return el("p", {}, [say("no_recommendations")]); }
+    if (!result.recommendations.length) {  /* "every target met" is not said on thin evidence */
+      return el("p", {}, [say(result.overall.provisional ? "no_recommendations_provisional" : "no_recommendations")]);
+    }
     var index = bankIndex(ui.bank);
+    var rules = {};
+    (ui.bank.rules || []).forEach(function (r) { put(rules, r.id, r); });
     var list = el("ol", { "class": "la-recs" });
     result.recommendations.slice(0, top).forEach(function (rec) {
       var q = index.questions[rec.question].q;
@@ -1466,6 +1524,9 @@
           el("span", { "class": "la-gain" }, [say("gain", { gain: fixed(rec.gain, 1) })]), " ",
           el("span", { "class": "la-effort" }, [say("effort") + ": " + say("effort_" + rec.effort)])
         ]),
+        rec.focus && rec.focus.length ? el("p", { "class": "la-recs__focus", "data-focus": rec.focus.join(" ") }, [
+          say("in_focus", { rules: rec.focus.map(function (id) { return has(rules, id) ? t(rules[id].title) : id; }).join(" · ") })
+        ]) : null,
         q.suggestion ? el("p", {}, [t(q.suggestion)]) : null,
         kpis.length ? el("p", { "class": "la-recs__kpis" }, [say("kpis") + ":"]) : null,
         kpis.length ? el("ul", {}, kpis) : null
@@ -1507,7 +1568,8 @@
     ui.bank.areas.forEach(function (area) {
       area.sections.forEach(function (section) {
         if (has(result.sections, section.id)) {
-          items.push({ section: section, area: area, score: result.sections[section.id].score });
+          items.push({ section: section, area: area, score: result.sections[section.id].score,
+            provisional: shownProvisional(result.sections[section.id]) });
         }
       });
     });
@@ -1540,10 +1602,13 @@
     items.forEach(function (item, i) {
       if (item.score === null) { return; }
       var p = point(i, item.score);
-      chart.appendChild(svg("circle", { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: 3.5, "class": "la-radar__dot" }));
+      chart.appendChild(svg("circle", { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: 3.5,
+        "class": "la-radar__dot" + (item.provisional ? " la-radar__dot--provisional" : "") }));
     });
     var legend = el("ol", { "class": "la-legend" }, items.map(function (item) {
-      return el("li", {}, [t(item.section.title) + " — " + fixed(item.score, 1)]);
+      var text = t(item.section.title) + " — " + fixed(item.score, 1);
+      return markProvisional(el("li", {}, item.provisional ? [text + " ", provisionalBadge()] : [text]),
+        item.provisional);
     }));
     return el("div", { "class": "la-radar-box" }, [chart, legend]);
   }
@@ -1561,14 +1626,18 @@
     });
     items.forEach(function (area, i) {
       var y = i * row, value = result.areas[area.id].score, target = targetOf(ui.bank, area, null);
-      var name = t(area.title);
-      chart.appendChild(svg("text", { x: 0, y: y + 15, "class": "la-bars__label" },
-        name.length > 80 ? name.slice(0, 78) + "…" : name));
+      var provisional = shownProvisional(result.areas[area.id]);
+      var name = t(area.title), suffix = provisional ? " — " + say("provisional") : "";
+      var label = svg("text", { x: 0, y: y + 15, "class": "la-bars__label" },
+        (name.length > 80 - suffix.length ? name.slice(0, 78 - suffix.length) + "…" : name));
+      if (provisional) { label.appendChild(svg("tspan", { "class": "la-bars__provisional" }, suffix)); }
+      chart.appendChild(label);
       chart.appendChild(svg("rect", { x: 1, y: y + 21, width: (barW * (value || 0) / 100).toFixed(1), height: 20,
-        "class": "la-bars__bar la-bars__bar--" + (i % 4) }));
+        "class": "la-bars__bar la-bars__bar--" + (i % 4) + (provisional ? " la-bars__bar--provisional" : "") }));
       var tx = barW * target / 100 + 1;
       chart.appendChild(svg("line", { x1: tx, y1: y + 17, x2: tx, y2: y + 45, "class": "la-bars__target" }));
-      chart.appendChild(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, fixed(value, 1)));
+      chart.appendChild(markProvisional(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, fixed(value, 1)),
+        provisional));
     });
     return chart;
   }
@@ -1698,6 +1767,7 @@
 
   function deptLabel(key) {
     if (key === UNSPECIFIED) { return say("unspecified"); }
+    if (key === POOLED) { return say("pooled"); }
     var d = (ui.bank.departments || []).filter(function (x) { return x.key === key; })[0];
     return d ? t(d.label) : key;
   }
@@ -1718,10 +1788,17 @@
     if (!used.length) { box.hidden = true; return; }
     var got = loadTeam(ui.kinds, ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }),
       { lenientOld: true });
-    var result = score(ui.kinds, ui.bank, got.team);
+    var result = score(ui.kinds, ui.bank, got.team);  /* departments pooled by the bank's min_group */
     box.hidden = false;
     box.appendChild(teamSummary(result));
+    if (shownProvisional(result.overall)) { box.appendChild(el("p", { "class": "la-level-summary" }, [provisionalNote()])); }
     box.appendChild(teamTable(result));
+    var shown = Object.keys(result.departments).reduce(function (n, k) { return n + result.departments[k].respondents; }, 0);
+    if (result.min_group > 1) {
+      box.appendChild(el("p", { "class": "la-team-note", "data-team-pooled": String(result.min_group) }, [
+        say("team_pooled", { n: result.min_group }) +
+        (shown < result.respondents ? " " + say("team_left_out", { n: result.respondents - shown, total: result.respondents }) : "")]));
+    }
     box.appendChild(el("h2", {}, [say("diagnoses")]));
     box.appendChild(diagnosesList(result));
     box.appendChild(el("h2", {}, [say("recommendations")]));
@@ -1739,9 +1816,13 @@
     });
     return el("div", { "class": "la-summary" }, [
       el("p", { "class": "la-summary__score" }, [el("span", { "class": "la-summary__label" }, [say("overall_score")]), " ",
-        el("span", { "class": "la-big", "data-team-score": "overall" }, [fixed(result.overall.score, 1)])]),
+        el("span", { "class": "la-summary__value" }, [
+          markProvisional(el("span", { "class": "la-big", "data-team-score": "overall" }, [fixed(result.overall.score, 1)]),
+            shownProvisional(result.overall)),
+          shownProvisional(result.overall) ? provisionalBadge() : null])]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("level")]), " ",
-        levelLabel(result.overall.level) || "—"]),
+        markProvisional(el("span", { "data-team-level": "overall" }, [levelText(result.overall) || "—"]),
+          shownProvisional(result.overall))]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("completion")]), " ",
         result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %"]),
       el("p", { "class": "la-summary__item" }, [say("team_respondents", { n: result.respondents })]),
@@ -1757,8 +1838,11 @@
       }))
       .concat([el("th", { scope: "col" }, [say("divergence")])]));
     function row(kind, id, title, node, values) {
+      var ref = kind + ":" + id;
       var cells = [el("th", { scope: "row" }, [title]),
-        el("td", { "class": "la-num", "data-team-score": kind + ":" + id }, [fixed(node.score, 1)])];
+        el("td", { "class": "la-num" }, [
+          markProvisional(el("span", { "data-team-score": ref }, [fixed(node.score, 1)]), shownProvisional(node)),
+          shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null])];
       values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [fixed(v, 1)])); });
       var flag = node.flagged ? el("span", { "class": "la-flag" }, [" ⚑ ", el("span", { "class": "la-sr" }, [say("flagged")])]) : null;
       cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [fixed(node.divergence, 1), flag]));
