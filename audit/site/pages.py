@@ -26,6 +26,7 @@ from ..model import Bank, Section, kind_of, text_of
 from ..model.kinds import KINDS
 from ..resources import packaged_templates
 from ..write.messages import Messages, Words
+from ..write.report.html import sandboxed
 
 PAGE_KINDS = ("home", "about", "sections", "results", "team")
 ASSETS = {"js": "loyalty-audit.js", "css": "loyalty-audit.css"}
@@ -126,9 +127,8 @@ def _counts(bank: Bank) -> dict[str, int]:
 
 
 def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
-    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    """Jinja's sandbox over the folders, each template read only from inside its folder."""
+    return sandboxed(template_dirs, keep_trailing_newline=True)
 
 
 def _tidy(body: str) -> str:

@@ -1,17 +1,26 @@
 """The report as one HTML document: Jinja2 templates, the consultant's folder first.
 
 Autoescaped (respondents' text is data, never markup) and strict about undefined names;
-every number is formatted by :mod:`audit.write.formats`.
+every number is formatted by :mod:`audit.write.formats`. Templates run in Jinja's sandbox
+(a template reaches the names it is given, never Python's objects behind them) and are
+read only from inside their folders (:class:`FolderLoader`); the form and the site use the
+same environment.
 """
 
 from __future__ import annotations
 
 import base64
+import os
+import posixpath
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ...errors import InputError, Problem
@@ -20,7 +29,6 @@ from ...resources import packaged_templates
 from ..formats import figure, long_date, money, number, percent
 from ..messages import MessageError, Words
 from .charts import Palette, meter
-from .pdf import file_url
 from .view import DEFAULT_COLOURS, Report, palette_of
 
 
@@ -35,11 +43,57 @@ def css_string(value: Any) -> str:
                    for c in str(value))
 
 
+class FolderLoader(jinja2.FileSystemLoader):
+    """Templates from folders, each file read only if its real path lies inside its folder.
+
+    A symbolic link inside a folder (the template itself or a folder on its way) that
+    resolves outside that folder is refused with a :class:`~audit.errors.Problem`, before
+    anything is read through it; links that stay inside are followed.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            filename = posixpath.join(folder, *pieces)
+            if not os.path.lexists(filename):
+                continue
+            real = inside(Path(folder), Path(filename))
+            if real.is_file():
+                break
+        else:
+            raise jinja2.TemplateNotFound(template, f"{template!r} not found in {', '.join(self.searchpath)}")
+        contents = real.read_text(encoding=self.encoding)
+        mtime = real.stat().st_mtime
+
+        def uptodate() -> bool:
+            try:
+                return real.stat().st_mtime == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """The real path of ``path`` (symbolic links followed), which must lie inside ``folder``."""
+    real, root = path.resolve(), folder.resolve()
+    if not real.is_relative_to(root):
+        raise InputError([Problem(str(path), 1, f"a symbolic link to '{real}', outside the folder {folder}; "
+                                                "expected templates and brand files inside their folder")])
+    return real
+
+
+def sandboxed(folders: Sequence[Path], **options: Any) -> SandboxedEnvironment:
+    """Jinja's sandbox over ``folders`` (the first one's files win): autoescaped, strict about
+    undefined names, blocks trimmed; ``options`` add to or replace these."""
+    settings: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
+                                "lstrip_blocks": True, **options}
+    return SandboxedEnvironment(loader=jinja2.ChoiceLoader([FolderLoader(str(f)) for f in folders]), **settings)
+
+
 def environment(roots: list[Path], words: Words, palette: Palette) -> jinja2.Environment:
-    """Jinja with the consultant's folder first; autoescaped, strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(r)) for r in roots]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    """Jinja's sandbox with the consultant's folder first; autoescaped, strict about undefined names."""
+    env = sandboxed(roots)
     lang = words.lang
     env.globals["t"] = words
     env.globals["tx"] = words.bank
@@ -58,6 +112,8 @@ def _font_css(brand: Brand, mode: str) -> str:
     """``@font-face`` rules and font variables for the brand's own fonts."""
     if not brand.faces:
         return ""
+    from .pdf import file_url  # WeasyPrint only when there is a PDF to make (the site uses this module too)
+
     out = []
     if mode == "pdf":
         for face in brand.faces:
@@ -113,6 +169,22 @@ def render_html(report: Report, roots: list[Path], words: Words, brand: Brand) -
     except jinja2.UndefinedError as exc:
         raise InputError([Problem(str(roots[0]), 1, f"template error: {exc.message}; expected only the "
                                                     "names the report provides")]) from None
+    except (SecurityError, OverflowError) as exc:  # unsafe attributes and calls; range() over the sandbox's limit
+        raise _refused(exc, roots[0]) from None
+
+
+def _refused(exc: Exception, folder: Path) -> InputError:
+    """What the sandbox refused, at the template line that asked for it."""
+    where, line = str(folder), 1
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja gives template frames the template's file name and line
+        name = tb.tb_frame.f_code.co_filename
+        if not name.endswith(".py") and not name.startswith("<"):
+            where, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    reason = str(exc).rstrip(".")
+    return InputError([Problem(where, line, f"template error: {reason}; expected a template that uses only the "
+                                            "names and filters the report provides (templates run in a sandbox)")])
 
 
 _IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
