@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 from weasyprint import HTML
@@ -22,6 +21,7 @@ from ..model import Bank, Question, kind_of, text_of
 from ..model.form import META_KEY
 from ..resources import packaged_templates
 from .messages import Words
+from .report.html import sandboxed
 from .report.pdf import file_url, locked_fetcher, weasyprint_errors, weasyprint_warnings
 
 
@@ -65,8 +65,7 @@ def form_html(bank: Bank, words: Words, profile: dict[str, str], organisation: s
                 sections.append((f"{ai}.{si}", text_of(section.title, lang), questions))
         if sections:
             areas.append((str(ai), text_of(area.title, lang), sections))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_form_templates())), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = sandboxed([default_form_templates()])
     return env.get_template("form.html.j2").render(
         lang=lang, title=text_of(bank.title, lang), t=words,
         organisation=organisation or "",
