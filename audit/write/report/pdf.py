@@ -72,19 +72,23 @@ class LockedFetcher(URLFetcher):  # type: ignore[misc]
                                        f"not {parts.scheme or 'relative'} URLs")
         if parts.netloc not in ("", "localhost"):
             raise RefusedResource(url, "only local files may be used")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        for root in self.roots:
-            if path.is_relative_to(root):
-                if path.is_file():
-                    return path
-                if root in self.template_roots:
-                    relative = path.relative_to(root)
-                    for other in self.template_roots:
-                        candidate = (other / relative).resolve()
-                        if candidate.is_relative_to(other) and candidate.is_file():
-                            return candidate
-                raise RefusedResource(url, "file not found in the template or brand folders")
-        raise RefusedResource(url, "the file lies outside the template and brand folders")
+        try:  # the real path: every symbolic link on the way followed
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            for root in self.roots:
+                if path.is_relative_to(root):
+                    if path.is_file():
+                        return path
+                    if root in self.template_roots:
+                        relative = path.relative_to(root)
+                        for other in self.template_roots:
+                            candidate = (other / relative).resolve()
+                            if candidate.is_relative_to(other) and candidate.is_file():
+                                return candidate
+                    raise RefusedResource(url, "file not found in the template or brand folders")
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a loop of links, a name too long
+            raise RefusedResource(url, f"not a usable file name ({exc})") from None
+        raise RefusedResource(url, "the file lies outside the template and brand folders, once symbolic "
+                                   "links are followed")
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         path = self.resolve(url)
