@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import printable
 from ..model import Bank
 
 # Words of the scaffolded files that depend on the report's language; others fall back to English.
@@ -28,16 +30,27 @@ _SUBTITLE = {"es": "Informe de auditoría de fidelización para {client}",
              "en": "Loyalty audit report for {client}"}
 
 
+# Left as they are by json.dumps, but not printable in YAML (DEL, C1 controls, lone surrogates,
+# U+FFFE and U+FFFF) or a line break to YAML (NEL, the line and paragraph separators)
+_YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def _yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML) for text typed by a user."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON strings are valid YAML) for text typed by a user;
+    whatever YAML would refuse or fold is written as an escape, so the file always parses."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _comment(value: str) -> str:
+    """Text for a YAML comment: one line, nothing YAML refuses."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", printable(value))
 
 
 def _mkdocs_yml(client: str, bank: Bank, lang: str, copied: bool) -> str:
     bank_line = "      bank: bank                    # the customised copy of the bank\n" if copied else \
                 "      # bank: bank                  # a customised bank folder (default: the packaged bank)\n"
     return (
-        f"# The self-assessment site of {client.splitlines()[0] if client else ''}'s loyalty audit.\n"
+        f"# The self-assessment site of {_comment(client)}'s loyalty audit.\n"
         "#   mkdocs build --strict    writes site/: open site/index.html, or put site/ on any static host\n"
         "#   mkdocs serve             live preview while you edit the bank\n"
         f"site_name: {_yaml_string(client)}\n"
@@ -62,7 +75,7 @@ def _mkdocs_yml(client: str, bank: Bank, lang: str, copied: bool) -> str:
 
 
 def _brand_yml(client: str, bank: Bank, consultancy: str | None, consultant: str | None) -> str:
-    lines = [f"# The consultancy's brand on the report for {client.splitlines()[0] if client else ''}.",
+    lines = [f"# The consultancy's brand on the report for {_comment(client)}.",
              "# Every key is optional; file paths are relative to this file and must stay in this folder.",
              "# See the loyalty-audit README (\"The PDF report\") for fonts, footer and dimensions."]
     lines.append(f"consultancy: {_yaml_string(consultancy)}" if consultancy else "# consultancy: Norte Consultores")
