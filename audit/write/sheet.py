@@ -20,7 +20,13 @@ catalogue (``templates/export/messages.yaml``) in the export's language; the val
 Respondents' text (answers, comments, names, organisation) is data, never a formula: in the
 workbook every text is a text cell, and in the CSV a text that a spreadsheet would take for
 a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
-prefixed with ``'``, as OWASP advises against CSV injection.
+prefixed with ``'``, as OWASP advises against CSV injection. A text may hold line breaks (a
+comment of several lines, a bare carriage return): the CSV quotes every field of a row that
+holds one, so no break can start a row of its own, and a line that starts like a formula
+after a break is prefixed with ``'`` too, for a program that splits lines before it reads
+quotes. The workbook cannot hold most control characters (XML forbids them): they are
+written as the format's own escape, ``_x001B_``, which spreadsheet programs read back as
+the character.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from .messages import Words
 
 Row = list[Any]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Every character ``str.splitlines`` breaks at: a spreadsheet may start a row at any of them.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_FORMULA_AFTER_BREAK = re.compile(r"([\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029])(?=[=+\-@\t])")
 
 
 def _answer(q: Question, value: Any, words: Words) -> tuple[str | float, str]:
@@ -146,7 +155,7 @@ def to_xlsx(result: Result, words: Words, named: bool = False) -> bytes:
     book.remove(book.active)  # type: ignore[arg-type]
     for name, header, rows in tables(result, words, named):
         sheet = book.create_sheet(name)
-        sheet.append(header)
+        sheet.append([_xml_text(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
@@ -190,7 +199,19 @@ def _deterministic(xlsx: bytes, stamp: str) -> bytes:
 def _cell(value: Any, words: Words) -> Any:
     if isinstance(value, bool):
         return words("yes" if value else "no")
+    if isinstance(value, str):
+        return _xml_text(value)
     return value
+
+
+# What a workbook cannot hold as it is: the controls openpyxl refuses (its ILLEGAL_CHARACTERS_RE),
+# the other characters XML 1.0 forbids, and a "_" that would start an escape of its own
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with each character a workbook cannot hold written as OOXML's escape ``_xHHHH_``."""
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _csv_text(value: Any, words: Words) -> Any:
@@ -200,27 +221,44 @@ def _csv_text(value: Any, words: Words) -> Any:
         return words("yes" if value else "no")
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = _FORMULA_AFTER_BREAK.sub(r"\1'", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
+
+
+def _breaks(row: Row) -> bool:
+    return any(isinstance(v, str) and any(c in LINE_BREAKS for c in v) for v in row)
 
 
 def to_csv(result: Result, words: Words, named: bool = False) -> str:
     """The three tables in one CSV file, each after a row with its name."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # the csv module quotes a field for "\n" (the line terminator) but not for "\r" or any other
+    # break: a row that holds one has every text quoted (numbers stay numbers)
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     for i, (name, header, rows) in enumerate(tables(result, words, named)):
         if i:
             writer.writerow([])
         writer.writerow([f"# {name}"])
         writer.writerow(header)
-        writer.writerows([_csv_text(v, words) for v in row] for row in rows)
+        for row in rows:
+            cells = [_csv_text(v, words) for v in row]
+            if _breaks(cells):
+                quoted.writerow([v if isinstance(v, float) else c for v, c in zip(row, cells, strict=True)])
+            else:
+                writer.writerow(cells)
     return out.getvalue()
 
 
 def export_bytes(result: Result, words: Words, suffix: str, named: bool = False) -> bytes:
     """The export in the format named by ``suffix`` (``.xlsx`` or ``.csv``)."""
-    return to_xlsx(result, words, named) if suffix == ".xlsx" else to_csv(result, words, named).encode("utf-8")
+    if suffix == ".xlsx":
+        return to_xlsx(result, words, named)
+    # a lone surrogate (an escape in a JSON or YAML string) cannot be UTF-8: written as its escape
+    return to_csv(result, words, named).encode("utf-8", errors="backslashreplace")
 
 
 SUFFIXES: Sequence[str] = (".xlsx", ".csv")
