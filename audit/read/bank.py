@@ -24,6 +24,11 @@ from .validation import suggest, validate
 
 # -- banks ------------------------------------------------------------------------------
 
+# the most the weights of one level (a section's questions, an area's sections, the areas)
+# may add up to: scores multiply them by up to 100 and add them, which must stay finite
+MAX_WEIGHTS = 1e300
+
+
 class _BankChecker:
     """Semantic checks of a bank that the models alone cannot express."""
 
@@ -77,6 +82,11 @@ class _BankChecker:
                     loc: PathKey = ("sections", i, "questions", j)
                     ids.append((adoc, loc + ("id",), question.id))
                     self._question(adoc, loc, question)
+                self._weights([(adoc, ("sections", i, "questions", j), q.weight)
+                               for j, q in enumerate(section.questions)], f"questions of section '{section.id}'")
+            self._weights([(adoc, ("sections", i), s.weight) for i, s in enumerate(area.sections)],
+                          f"sections of area '{area.id}'")
+        self._weights([(adoc, (), area.weight) for area, adoc in self.areas], "areas of the bank")
         if not whole:
             return
         seen: dict[str, tuple[Document, PathKey]] = {}
@@ -103,6 +113,17 @@ class _BankChecker:
                     self.add(doc, ("rules", i, "focus", j),
                              f"rule '{rule.id}' focuses on unknown id '{ref}'; "
                              f"{suggest(ref, places)} (an area or a section)")
+
+    def _weights(self, items: list[tuple[Document, PathKey, float]], what: str) -> None:
+        """Refuse weights that add up past :data:`MAX_WEIGHTS`: scores would overflow to infinity."""
+        added = 0.0
+        for doc, loc, weight in items:
+            added += weight
+            if added > MAX_WEIGHTS:
+                self.add(doc, loc + ("weight",), f"weight {weight:g} is too large: the weights of the {what} "
+                                                 f"add up to more than {MAX_WEIGHTS:g}, past what a score can be "
+                                                 "computed with; expected smaller weights such as 1, 2 or 3")
+                return
 
     def _unique(self, doc: Document, items: list[tuple[PathKey, str]], what: str) -> None:
         seen: set[str] = set()
@@ -199,6 +220,10 @@ class _BankChecker:
     def _text(self, doc: Document, loc: PathKey, value: str | dict[str, str],
               languages: list[str]) -> dict[str, str]:
         if isinstance(value, str):
+            if len(languages) > 1:  # a plain string stands for every language of a one-language bank only
+                example = ", ".join(f"{lang}: ..." for lang in languages)
+                self.add(doc, loc, f"a plain text in a bank with several languages; expected one text for "
+                                   f"each of the bank's languages, such as {{{example}}}")
             return {lang: value for lang in languages}
         missing = [lang for lang in languages if lang not in value]
         extra = [lang for lang in value if lang not in languages]
@@ -261,6 +286,6 @@ def load_bank(folder: Path | str | None = None) -> Bank:
     digest = hashlib.sha256(bank_doc.raw)
     for name, data in files[1:]:
         digest.update(b"\0" + name.encode() + b"\0" + data)
-    lines = {str(key[0]): line for key, line in bank_doc.lines.items() if len(key) == 1}
+    lines = {str(key): bank_doc.line((key,)) for key in bank_doc.data}
     return Bank.model_construct(**header, areas=resolved, digest=digest.hexdigest(), folder=folder,
                                 files=files, lines=lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -58,11 +59,42 @@ def load_plan(path: Path | str, bank: Bank) -> PlanInput:
                                         f"{suggest(owner, departments)}"))
         for key in ("title", "notes"):
             _check_languages(doc, loc + (key,), a.get(key), bank, problems)
+    if spec is not None:
+        actions = [Action(a.id, a.title, list(a.questions), a.owner, a.quarter, a.one_off_cost, a.yearly_cost,
+                          a.yearly_benefit, a.notes, doc.line(("actions", i))) for i, a in enumerate(spec.actions)]
+        problems += _overflows(doc, actions)
     if problems or spec is None:
         raise InputError(problems)
-    actions = [Action(a.id, a.title, list(a.questions), a.owner, a.quarter, a.one_off_cost, a.yearly_cost,
-                      a.yearly_benefit, a.notes, doc.line(("actions", i))) for i, a in enumerate(spec.actions)]
     return PlanInput(doc.path, spec.currency, actions)
+
+
+AMOUNTS = ("one_off_cost", "yearly_cost", "yearly_benefit")
+# the most the amounts of one kind may add up to over the plan: the report adds them and
+# multiplies them (payback = 12 x one-off cost / net), which must stay finite
+MAX_AMOUNTS = 1e300
+
+
+def _overflows(doc: Document, actions: list[Action]) -> list[Problem]:
+    """Amounts whose sums, or an action's payback, would overflow to infinity, at their lines."""
+    problems: list[Problem] = []
+    for key in AMOUNTS:
+        added = 0.0
+        for i, action in enumerate(actions):
+            added += getattr(action, key)
+            if added > MAX_AMOUNTS:
+                problems.append(doc.problem(("actions", i, key), f"{key} {getattr(action, key):g} is too large: "
+                                            f"the plan's {key} add up to more than {MAX_AMOUNTS:g}, past what "
+                                            "can be computed with; expected smaller amounts"))
+                break
+    if problems:
+        return problems
+    for i, action in enumerate(actions):
+        months = action.payback_months
+        if months is not None and not math.isfinite(months):
+            problems.append(doc.problem(("actions", i, "one_off_cost"), f"the payback of action '{action.id}' "
+                                        f"(12 x {action.one_off_cost:g} / {action.net_yearly:g}) is too large to "
+                                        "compute; expected amounts in whole currency units, such as 12000"))
+    return problems
 
 
 def _check_languages(doc: Document, loc: tuple[str | int, ...], text: object, bank: Bank,

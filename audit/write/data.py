@@ -1,6 +1,8 @@
 """The result and the answers as data: ``score --format json`` and ``csv``, response files.
 
-Numbers are unrounded (``repr`` in CSV), exactly those of the engine.
+Numbers are unrounded (``repr`` in CSV), exactly those of the engine. The JSON is strict:
+a number that is not finite raises ``ValueError`` (a bug, exit 1) instead of printing
+``NaN`` or ``Infinity``, which are not JSON.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ def to_json(result: Result, followup: Followup | None = None) -> str:
     data = result.to_json()
     if followup is not None:
         data["baseline"] = followup.to_json()
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return dumps(data)
+
+
+def dumps(data: Any) -> str:
+    """JSON text; a number that is not finite (NaN, Infinity) is a bug, refused: it is not JSON."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def to_csv(result: Result, lang: str | None = None) -> str:
@@ -106,4 +113,4 @@ def responses_document(team: Team, named: bool = True) -> dict[str, Any]:
 
 def response_json(document: dict[str, Any]) -> str:
     """A response file's text, as the site exports it."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"
