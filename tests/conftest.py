@@ -1,20 +1,94 @@
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
-from audit.read.bank import load_bank
-from audit.read.answers import load_responses
-from audit.model import Bank
+from audit.cli import main
 from audit.engine.score import Result, score
+from audit.model import Bank
+from audit.read.answers import load_responses
+from audit.read.bank import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 MINI = DATA / "mini"
+DEMO = ROOT / "examples" / "demo"
+BRAND = ROOT / "examples" / "brand" / "brand.yaml"
+T = TypeVar("T")
 
+
+# -- running the command line -----------------------------------------------------------
+
+@dataclass
+class Ran:
+    """What a run of the command line gave: as :class:`subprocess.CompletedProcess` has it."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str, cwd: Path | None = None) -> Ran:
+    """``loyalty-audit ARGS`` run in this process, in ``cwd``.
+
+    An exception that escapes the command ends it with status 1 and its traceback on stderr,
+    as it would a real process.
+    """
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = CliRunner().invoke(main, list(args))
+    stderr = result.stderr
+    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return Ran(list(args), result.exit_code, result.stdout, stderr)
+
+
+def process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m audit ARGS`` in a process of its own (for what only a real process shows:
+    the interpreter's start, exit statuses, worker processes, the hash seed)."""
+    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
+                          cwd=cwd, env={**os.environ, **(env or {})})
+
+
+# -- WeasyPrint's log -------------------------------------------------------------------
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def weasyprint_logs_nothing() -> Iterator[None]:
+    """Fails when WeasyPrint logs a warning inside the block (as WeasyPrint's own assert_no_logs)."""
+    handler = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not handler.records, [r.getMessage() for r in handler.records]
+
+
+# -- files ------------------------------------------------------------------------------
 
 def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,3 +143,182 @@ def make_bank(folder: Path, questions: list[dict[str, Any]], sections: list[dict
         bank["areas"].append(f"{area['id']}.yaml")
     write_yaml(folder / "bank.yaml", bank)
     return load_bank(folder)
+
+
+# -- files several tests read, made once and while the tests run -------------------------
+# Rendering reports and forms is the slow part of the suite, and the suite runs its tests
+# one after the other. A report several tests read (or one that takes long and needs nothing
+# of the test) is made by a job: a function that runs the command line in processes of its
+# own. The jobs run one after the other on a thread of their own, from the first test on and
+# in the order the tests need them, so that they are rendered on another core while the
+# tests go on (a test that needs a job the thread has not begun runs it itself). The thread
+# and its processes run at a low priority: they take the time the tests leave, and do not
+# slow the browser of the site's tests. A job's result is a session fixture of the job's
+# name; no test writes to what it returns.
+
+JOBS: dict[str, Callable[[Path], Any]] = {}
+
+
+def made_while_testing(job: Callable[[Path], T]) -> Any:
+    """The session fixture of ``job``'s name: what ``job(folder)`` returns, ``folder`` being a
+    new folder of its own. ``job`` runs on another thread: it may write files and run
+    processes, never touch this process's state (no CliRunner, no chdir, no monkeypatch)."""
+    name = job.__name__
+    JOBS[name] = job
+
+    @pytest.fixture(scope="session", name=name)
+    def fixture(lane: Lane) -> T:
+        result: T = lane.get(name)
+        return result
+
+    return fixture
+
+
+def checked(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    """``python -m audit ARGS`` that must succeed, with nothing on stderr but the command's
+    warnings about the answers: none from rendering (what WeasyPrint logs while it renders
+    comes as ``warning: rendering: ...``); its stdout."""
+    done = process(*args, cwd=cwd, env=env)
+    assert done.returncode == 0, (args, done.stderr)
+    noise = [line for line in done.stderr.splitlines()
+             if not line.startswith("warning: ") or line.startswith("warning: rendering:")]
+    assert not noise, (args, done.stderr)
+    return done.stdout
+
+
+def _lower_priority() -> None:
+    """This thread, and the processes it starts, yield to everything else (Linux: a thread's
+    nice value is its own, and processes inherit it)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+class Lane:
+    """The jobs' thread (see above)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.started = False
+        self.duo = _duo(folder / "duo")  # inputs jobs and tests share (see duo_inputs)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs", initializer=_lower_priority)
+        self._futures: dict[str, Future[Any]] = {}
+
+    def start(self, name: str) -> None:
+        if name not in self._futures:
+            (self.folder / name).mkdir()
+            self._futures[name] = self._pool.submit(JOBS[name], self.folder / name)
+
+    def start_for(self, items: list[pytest.Item]) -> None:
+        """Start the jobs ``items`` use, the first needed first."""
+        self.started = True
+        for item in items:
+            for name in getattr(item, "fixturenames", ()):
+                if name in JOBS:
+                    self.start(name)
+
+    def get(self, name: str) -> Any:
+        """The job's result; a job the thread has not begun yet is run here and now instead."""
+        self.start(name)
+        future = self._futures[name]
+        if future.cancel():
+            future = self._futures[name] = Future()
+            try:
+                future.set_result(JOBS[name](self.folder / name))
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def lane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lane]:
+    jobs = Lane(tmp_path_factory.mktemp("jobs"))
+    try:
+        yield jobs
+    finally:
+        jobs.close()
+
+
+@pytest.fixture(autouse=True)
+def _start_jobs(lane: Lane, request: pytest.FixtureRequest) -> None:
+    if not lane.started:
+        lane.start_for(request.session.items)
+
+
+@dataclass(frozen=True)
+class DuoFiles:
+    """The duo bank and team of tests/reporting.py, in a folder of their own."""
+
+    bank: Path
+    team: Path
+
+
+def _duo(folder: Path) -> DuoFiles:
+    from .reporting import duo_bank, duo_team
+
+    return DuoFiles(duo_bank(folder / "bank"), duo_team(folder / "team.yaml"))
+
+
+def duo_inputs(job_folder: Path) -> DuoFiles:
+    """The duo bank and team every job and ``duo_files`` share (written before any job starts)."""
+    return DuoFiles(job_folder.parent / "duo" / "bank", job_folder.parent / "duo" / "team.yaml")
+
+
+@pytest.fixture(scope="session")
+def duo_files(lane: Lane) -> DuoFiles:
+    return lane.duo
+
+
+@made_while_testing
+def duo_reports(folder: Path) -> dict[str, Path]:
+    """The duo team's report in each of the bank's languages (no brand): language -> PDF."""
+    duo = duo_inputs(folder)
+    for lang in ("es", "en"):
+        checked("report", "--bank", str(duo.bank), "--lang", lang, "-o", str(folder / f"{lang}.pdf"), str(duo.team))
+    return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
+
+
+@made_while_testing
+def demo_report(folder: Path) -> Path:
+    """The demo's report, with the example brand (as ``make demo``, without plan and baseline)."""
+    pdf = folder / "report.pdf"
+    checked("report", "--bank", str(ROOT / "questions"), "--brand", str(BRAND), "-o", str(pdf), str(DEMO))
+    return pdf
+
+
+@dataclass(frozen=True)
+class Branded:
+    """The duo team's report with the example brand, as PDF and HTML, and what it was made of."""
+
+    pdf: Path
+    html: Path
+    written: Any
+    files: DuoFiles
+
+
+@pytest.fixture(scope="session")
+def duo_branded(duo_files: DuoFiles, tmp_path_factory: pytest.TempPathFactory) -> Branded:
+    """Made in this process, by ``build_report`` itself."""
+    from audit.run.options import Options
+    from audit.run.report import build_report
+
+    folder = tmp_path_factory.mktemp("duo-branded")
+    pdf, html = folder / "report.pdf", folder / "report.html"
+    with weasyprint_logs_nothing():
+        written = build_report([duo_files.team], Options(bank=duo_files.bank, brand=BRAND), output=pdf, html=html)
+    return Branded(pdf, html, written, duo_files)
+
+
+OTHER_HASH_SEED = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+
+
+@made_while_testing
+def duo_branded_elsewhere(folder: Path) -> Path:
+    """The same report as ``duo_branded``, by the command line in a process with another hash seed."""
+    duo, pdf = duo_inputs(folder), folder / "report.pdf"
+    checked("report", "--bank", str(duo.bank), "--brand", str(BRAND), "-o", str(pdf), str(duo.team),
+            env={"PYTHONHASHSEED": OTHER_HASH_SEED})
+    return pdf

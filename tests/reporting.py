@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import functools
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import write_yaml
+from .conftest import weasyprint_logs_nothing, write_yaml
 
 
 def _scale() -> list[dict[str, Any]]:
@@ -87,6 +87,13 @@ def duo_team(path: Path, organisation: str = "Muebles Ñandú S.L.", *, submitte
 
 def pdftotext(pdf: Path, *, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
     """The text of a PDF as poppler reads it; pages are separated by form feeds."""
+    stat = Path(pdf).stat()
+    return _pdftotext(str(pdf), (stat.st_ino, stat.st_mtime_ns, stat.st_size), layout, first, last)
+
+
+@functools.lru_cache(maxsize=64)
+def _pdftotext(pdf: str, version: tuple[int, int, int], layout: bool, first: int | None, last: int | None) -> str:
+    """(Read once per version of the file: several tests read the same shared report.)"""
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")
@@ -94,7 +101,7 @@ def pdftotext(pdf: Path, *, layout: bool = False, first: int | None = None, last
         args += ["-f", str(first)]
     if last is not None:
         args += ["-l", str(last)]
-    done = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True)
+    done = subprocess.run([*args, pdf, "-"], capture_output=True, text=True, check=True)
     return done.stdout
 
 
@@ -107,23 +114,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture(autouse=True)
 def weasyprint_silent() -> Iterator[None]:
     """A warning WeasyPrint logs during a test fails it (as WeasyPrint's own assert_no_logs)."""
-    handler = _Records()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
+    with weasyprint_logs_nothing():
         yield
-    finally:
-        logger.removeHandler(handler)
-    assert not handler.records, [r.getMessage() for r in handler.records]

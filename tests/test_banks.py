@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.read.bank import load_bank
 from audit.model import Bank
+from audit.read.bank import load_bank
 
 from .conftest import make_bank, respondent, score_team
 

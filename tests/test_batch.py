@@ -1,45 +1,70 @@
-"""``report --batch``: many clients at once, one bad client never stopping the others."""
+"""``report --batch``: many clients at once, one bad client never stopping the others.
+
+One test runs the real thing: ``python -m audit report --batch`` with worker processes writing
+real PDFs. The orchestration (outcomes in order, bad input and crashes kept to their client,
+workers retiring, the exit status) is tested with :func:`stand_in`, a reporter that writes a
+few bytes instead of a PDF: the workers import it from this module.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from audit.run.batch import run_batch
-from audit.read.project import find_project, find_projects
+from audit.errors import InputError, Problem
+from audit.read.project import Project, find_project, find_projects
+from audit.run import batch
+from audit.run.batch import Outcome, report_path, run_batch
+from audit.run.options import Options
+from audit.run.report import Written
 
-from .conftest import ROOT
-
-DEMO = ROOT / "examples" / "demo"
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
-                          cwd=cwd)
+from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process
 
 
 def client(root: Path, name: str, *answers: Path) -> Path:
-    run = cli("init", str(root / name), "--client", name.title())
-    assert run.returncode == 0, run.stderr
+    checked("init", str(root / name), "--client", name.title())
     for path in answers:
         shutil.copy(path, root / name / "answers" / path.name)
     return root / name
 
 
-def test_one_bad_client_never_stops_the_others(tmp_path: Path) -> None:
-    clients = tmp_path / "clients"
+# -- the real thing ---------------------------------------------------------------------
+
+@dataclass
+class RealBatch:
+    clients: Path
+    out: Path
+    run: subprocess.CompletedProcess[str]
+
+
+@made_while_testing
+def real_batch(folder: Path) -> RealBatch:
+    """Three client folders and one other folder, reported by ``python -m audit report --batch``
+    on two worker processes."""
+    clients = folder / "clients"
     client(clients, "alba", *sorted(DEMO.glob("*.yaml"))[:2])
     bad = client(clients, "broken", DEMO / "01-direccion.yaml")
     (bad / "answers" / "02-bad.yaml").write_text("bank: loyalty-audit\nanswers:\n  fo-shop-window: 9\n",
                                                  encoding="utf-8")
     client(clients, "new")  # nobody has answered yet: it still gets its report
     (clients / "notes").mkdir()  # not a client folder: ignored
-    out = tmp_path / "out"
-    run = cli("report", "--batch", str(clients), "-o", str(out), "--jobs", "2")
+    out = folder / "out"
+    # (--lang en: the summary speaks the bank's first language, Spanish, without it)
+    run = process("report", "--batch", str(clients), "-o", str(out), "--jobs", "2", "--lang", "en")
+    return RealBatch(clients, out, run)
+
+
+def test_one_bad_client_never_stops_the_others(real_batch: RealBatch) -> None:
+    run, out, bad = real_batch.run, real_batch.out, real_batch.clients / "broken"
     assert run.returncode == 2, run.stderr
     assert sorted(p.name for p in out.iterdir()) == ["alba.pdf", "new.pdf"]
     assert len(PdfReader(out / "alba.pdf").pages) > 20
@@ -52,20 +77,201 @@ def test_one_bad_client_never_stops_the_others(tmp_path: Path) -> None:
     assert "[3/3]" in run.stderr  # progress, one line per client when stderr is not a terminal
 
 
-def test_a_client_folder_is_a_batch_of_one(tmp_path: Path) -> None:
-    alba = client(tmp_path, "alba", DEMO / "03-ventas.yaml")
+RUN_BATCH_OF_ONE = """
+import dataclasses, json, sys
+from audit.read.project import find_project
+from audit.run.batch import run_batch
+from audit.run.options import Options
+[outcome] = run_batch([find_project(sys.argv[1])], Options())
+print(json.dumps(dataclasses.asdict(outcome)))
+"""
+
+
+def batch_of_one(folder: Path) -> Outcome:
+    """``run_batch([find_project(folder)], Options())``, in a process of its own."""
+    done = subprocess.run([sys.executable, "-c", RUN_BATCH_OF_ONE, str(folder)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    return Outcome(**json.loads(done.stdout))
+
+
+def named_client(folder: Path) -> Path:
+    """A client folder whose site names the client, with another plugin's tags in mkdocs.yml."""
+    checked("init", str(folder), "--client", "Acme <Norte> S.A.")
+    with (folder / "mkdocs.yml").open("a", encoding="utf-8") as config:  # other plugins' tags do not get in the way
+        config.write("markdown_extensions:\n  - pymdownx.emoji:\n"
+                     "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    return folder
+
+
+@made_while_testing
+def unanswered_client(folder: Path) -> tuple[Path, Outcome]:
+    """A client nobody has answered yet, reported."""
+    acme = named_client(folder / "acme")
+    return acme, batch_of_one(acme)
+
+
+@made_while_testing
+def answered_client(folder: Path) -> tuple[Path, Outcome]:
+    """The same, with one answer file (which names the organisation), a plan and a baseline, reported."""
+    alba = named_client(folder / "alba")
+    shutil.copy(DEMO / "03-ventas.yaml", alba / "answers")
     shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
     (alba / "baseline").mkdir()
     shutil.copy(ROOT / "examples" / "demo-2025" / "03-ventas.yaml", alba / "baseline")
+    return alba, batch_of_one(alba)
+
+
+def test_a_client_folder_is_a_batch_of_one(answered_client: tuple[Path, Outcome]) -> None:
+    alba, outcome = answered_client
     project = find_project(alba)
     assert project is not None and project.plan == alba / "plan.yaml" and project.baseline == alba / "baseline"
     assert project.bank is None and project.brand == alba / "brand.yaml"
     assert find_projects(alba) == [project]
-    [outcome] = run_batch([project])
     assert outcome.ok and outcome.respondents == 1
+    assert outcome.pdf == str(alba / "report.pdf")
     text = subprocess.run(["pdftotext", str(alba / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Plan de acción y retorno" in text and "Evolución desde la auditoría anterior" in text
+
+
+def test_the_client_is_named_from_the_site_until_the_answers_name_it(
+        unanswered_client: tuple[Path, Outcome], answered_client: tuple[Path, Outcome]) -> None:
+    acme, outcome = unanswered_client
+    project = find_project(acme)
+    assert project is not None and project.client == "Acme <Norte> S.A."
+    assert outcome.ok and outcome.respondents == 0
+    cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
+    assert "Acme <Norte> S.A." in cover and "Organización sin nombre" not in cover
+
+    alba, outcome = answered_client  # the same site, and an answer file that names its organisation
+    project = find_project(alba)
+    assert project is not None and project.client == "Acme <Norte> S.A." and outcome.respondents == 1
+    cover = PdfReader(alba / "report.pdf").pages[0].extract_text()
+    assert "Muebles Alba S.L." in cover and "Acme <Norte> S.A." not in cover  # (the subtitle is spaced capitals)
+
+
+# -- the orchestration, with a stand-in for the report ------------------------------------
+
+def stand_in(project: Project, output: Path, options: Options) -> Written:
+    """A report in a few bytes, written by whichever process runs it.
+
+    A client whose folder name ends in ``-bad`` has bad input, ``-crash`` hits a bug and
+    ``-die`` kills the worker process it runs in.
+    """
+    if project.name.endswith("-bad"):
+        raise InputError([Problem(str(project.answers / "x.yaml"), 3, f"{project.name} is bad input")])
+    if project.name.endswith("-crash"):
+        raise RuntimeError(f"{project.name} crashed")
+    if project.name.endswith("-die"):
+        os._exit(7)
+    answers = sorted(p.name for p in project.answers.iterdir())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(f"{project.name} {os.getpid()} {options.lang} {options.date}\n", encoding="utf-8")
+    return Written(output, None, 1, [], respondents=len(answers), score=50.0 if answers else None,
+                   level="mid" if answers else None)
+
+
+def clients(root: Path, *names: str) -> list[Project]:
+    for name in names:
+        (root / name / "answers").mkdir(parents=True)
+    (root / "notes").mkdir(exist_ok=True)  # not a client folder
+    return find_projects(root)
+
+
+@dataclass
+class StandInBatch:
+    projects: list[Project]
+    outcomes: list[Outcome]
+    seen: list[str]
+    out: Path
+
+
+@made_while_testing
+def stand_in_batch(root: Path) -> StandInBatch:
+    """Eight clients on two worker processes that retire after two reports each: good ones,
+    one with bad input, one that crashes and one that kills its worker."""
+    projects = clients(root / "clients", "a-ok", "b-bad", "c-crash", "d-ok", "e-die", "f-ok", "g-ok", "h-ok")
+    (root / "clients" / "d-ok" / "answers" / "1.yaml").write_text("{}", encoding="utf-8")
+    seen: list[str] = []
+    outcomes = run_batch(projects, Options(lang="en"), out_dir=root / "out", jobs=2, tasks_per_worker=2,
+                         done=lambda o: seen.append(o.client), reporter=stand_in)
+    return StandInBatch(projects, outcomes, seen, root / "out")
+
+
+def test_outcomes_come_in_order_and_a_bad_client_never_stops_the_others(stand_in_batch: StandInBatch) -> None:
+    outcomes, out = stand_in_batch.outcomes, stand_in_batch.out
+    assert [o.client for o in outcomes] == ["a-ok", "b-bad", "c-crash", "d-ok", "e-die", "f-ok", "g-ok", "h-ok"]
+    by_name = {o.client: o for o in outcomes}
+    assert [o.client for o in outcomes if o.ok] == ["a-ok", "d-ok", "f-ok", "g-ok", "h-ok"]
+    assert by_name["b-bad"].problems == [f"{out.parent}/clients/b-bad/answers/x.yaml:3: b-bad is bad input"]
+    assert by_name["b-bad"].failure is None and by_name["b-bad"].pdf is None
+    failure = by_name["c-crash"].failure
+    assert failure is not None and "RuntimeError: c-crash crashed" in failure and not by_name["c-crash"].problems
+    assert by_name["d-ok"].respondents == 1 and by_name["d-ok"].score == 50.0 and by_name["a-ok"].respondents == 0
+    assert sorted(p.name for p in out.iterdir()) == ["a-ok.pdf", "d-ok.pdf", "f-ok.pdf", "g-ok.pdf", "h-ok.pdf"]
+    for o in outcomes:
+        if o.ok:  # written by the worker process that reported it, with the batch's options
+            assert o.pdf == str(out / f"{o.client}.pdf")
+            assert Path(o.pdf).read_text(encoding="utf-8") == f"{o.client} {o.worker} en None\n"
+            assert o.worker != os.getpid() and o.peak_kib > 0
+
+
+def test_workers_are_replaced_and_every_client_is_reported(stand_in_batch: StandInBatch) -> None:
+    # two workers that retire after two reports each: every client is reported (none left
+    # waiting for a worker that never comes), by at least four worker processes
+    outcomes = stand_in_batch.outcomes
+    assert sorted(stand_in_batch.seen) == sorted(p.name for p in stand_in_batch.projects)
+    workers = [o.worker for o in outcomes if o.worker]  # (a worker that died reports nothing)
+    assert len(workers) == 7 and len(set(workers)) >= 4
+    assert max(workers.count(w) for w in workers) <= 2
+    assert all(o.pages > 0 for o in outcomes if o.ok)
+
+
+def test_a_worker_that_dies_fails_its_client_only(stand_in_batch: StandInBatch) -> None:
+    died = next(o for o in stand_in_batch.outcomes if o.client == "e-die")
+    assert died.failure is not None and "BrokenProcessPool" in died.failure and not died.problems
+    assert not (stand_in_batch.out / "e-die.pdf").exists()
+    assert all(o.ok for o in stand_in_batch.outcomes if o.client > "e-die")  # the clients after it: reported
+
+
+def test_one_job_reports_in_this_process(tmp_path: Path) -> None:
+    projects = clients(tmp_path / "clients", "a-ok", "b-bad", "c-crash", "d-ok")
+    outcomes = run_batch(projects, Options(), jobs=1, reporter=stand_in)
+    assert [(o.client, o.ok, o.worker) for o in outcomes] == [
+        ("a-ok", True, os.getpid()), ("b-bad", False, os.getpid()), ("c-crash", False, os.getpid()),
+        ("d-ok", True, os.getpid())]
+    # without -o, each report goes into its client's folder
+    assert outcomes[0].pdf == str(report_path(projects[0], None)) == str(tmp_path / "clients" / "a-ok" / "report.pdf")
+
+
+@pytest.fixture
+def stand_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``report --batch`` reports with :func:`stand_in`."""
+    monkeypatch.setattr(batch, "run_batch", functools.partial(run_batch, reporter=stand_in))
+
+
+@pytest.mark.parametrize(("names", "status"), [
+    (["a-ok", "b-ok"], 0),
+    (["a-ok", "b-bad", "c-ok"], 2),
+    (["a-ok", "b-bad", "c-crash", "d-ok"], 1),  # a bug outranks bad input
+    (["c-crash"], 1),
+])
+def test_exit_status_of_a_batch(stand_in_batches: None, tmp_path: Path, names: list[str], status: int) -> None:
+    clients(tmp_path / "clients", *names)
+    out = tmp_path / "out"
+    run = cli("report", "--batch", str(tmp_path / "clients"), "-o", str(out), "--jobs", "1", "--lang", "en",
+              "--date", "2026-11-30")
+    assert run.returncode == status, run.stderr
+    written = [n for n in names if n.endswith("-ok")]
+    assert sorted(p.name for p in out.iterdir()) == [f"{n}.pdf" for n in written]
+    assert all((out / f"{n}.pdf").read_text(encoding="utf-8").endswith(" en 2026-11-30\n") for n in written)
+    if "b-bad" in names:
+        assert f"b-bad: {tmp_path}/clients/b-bad/answers/x.yaml:3: b-bad is bad input\n" in run.stderr
+    if "c-crash" in names:
+        assert "c-crash: " in run.stderr and "RuntimeError: c-crash crashed" in run.stderr
+    assert f"[{len(names)}/{len(names)}]" in run.stderr
+    assert all(f"│ {n} " in run.stdout for n in names)  # the summary has a row per client
 
 
 def test_batch_usage_errors(tmp_path: Path) -> None:
@@ -83,36 +289,5 @@ def test_batch_usage_errors(tmp_path: Path) -> None:
     assert (tmp_path / "old.pdf").read_bytes() == b"%PDF- keep me"
 
 
-def test_the_client_is_named_from_the_site_until_the_answers_name_it(tmp_path: Path) -> None:
-    acme = tmp_path / "acme"
-    assert cli("init", str(acme), "--client", "Acme <Norte> S.A.").returncode == 0
-    with (acme / "mkdocs.yml").open("a", encoding="utf-8") as config:  # other plugins' tags do not get in the way
-        config.write("markdown_extensions:\n  - pymdownx.emoji:\n"
-                     "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
-    project = find_project(acme)
-    assert project is not None and project.client == "Acme <Norte> S.A."
-    [outcome] = run_batch([project])
-    assert outcome.ok and outcome.respondents == 0
-    cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
-    assert "Acme <Norte> S.A." in cover and "Organización sin nombre" not in cover
-
-    shutil.copy(DEMO / "01-direccion.yaml", acme / "answers")  # names its organisation
-    [outcome] = run_batch([project])
-    cover = PdfReader(acme / "report.pdf").pages[0].extract_text()
-    assert "Muebles Alba S.L." in cover and "Acme <Norte> S.A." not in cover  # (the subtitle is spaced capitals)
-
-
-def test_workers_are_replaced_and_every_client_is_reported(tmp_path: Path) -> None:
-    # five clients on two workers that retire after two reports each: at least three worker
-    # processes, and no client left waiting for a worker that never comes
-    clients = tmp_path / "clients"
-    for n in range(5):
-        client(clients, f"c{n}")
-    seen: list[str] = []
-    outcomes = run_batch(find_projects(clients), out_dir=tmp_path / "out", jobs=2, tasks_per_worker=2,
-                         done=lambda o: seen.append(o.client))
-    assert [o.client for o in outcomes] == [f"c{n}" for n in range(5)]
-    assert all(o.ok and o.pages > 0 for o in outcomes)
-    assert sorted(seen) == [f"c{n}" for n in range(5)]
-    assert len({o.worker for o in outcomes}) >= 3
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"c{n}.pdf" for n in range(5)]
+def test_outcome_of_a_client_that_failed_is_not_ok() -> None:
+    assert Outcome("x").ok and not Outcome("x", problems=["p"]).ok and not Outcome("x", failure="tb").ok

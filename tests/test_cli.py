@@ -1,4 +1,5 @@
-"""The command line end to end: real subprocesses for the fixed forms of SPEC §7."""
+"""The command line end to end, for the fixed forms of SPEC §7: in this process, and as the installed
+command in processes of its own where the process itself is what is tested."""
 
 from __future__ import annotations
 
@@ -11,22 +12,23 @@ from pathlib import Path
 
 import yaml
 
-from audit.read.bank import load_bank
-from audit.read.answers import load_responses
-from audit.write.schema import schemas
 from audit.engine.score import score
+from audit.read.answers import load_responses
+from audit.read.bank import load_bank
+from audit.write.schema import schemas
 
-from .conftest import MINI, ROOT
+from .conftest import MINI, ROOT, cli, process
 
 DEMO = ROOT / "examples" / "demo"
+INSTALLED = Path(sys.executable).with_name("loyalty-audit")  # the console script pip installed
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
+def installed(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(INSTALLED), *args], capture_output=True, text=True, check=False)
 
 
 def test_validate_default_bank() -> None:
-    done = cli("validate")
+    done = installed("validate")
     assert done.returncode == 0, done.stderr
     bank = load_bank()
     n = len(bank.questions())
@@ -89,16 +91,29 @@ def test_template_round_trip(tmp_path: Path) -> None:
 def test_template_of_default_bank_in_english(tmp_path: Path) -> None:
     out = tmp_path / "blank.yaml"
     assert cli("template", "--lang", "en", "-o", str(out)).returncode == 0
-    data = yaml.safe_load(out.read_text())
+    blank = out.read_text()
+    data = yaml.safe_load(blank)
     assert data["bank"] == "loyalty-audit" and data["language"] == "en"
     assert set(data["answers"]) == {q.id for *_, q in load_bank().questions()}
-    bad = cli("template", "--lang", "fr", "-o", str(out))
-    assert bad.returncode == 2 and "'fr' is not one of the bank's languages: es, en" in bad.stderr
+    bad = process("template", "--lang", "fr", "-o", str(out))
+    assert bad.returncode == 2
+    assert bad.stderr == f"{ROOT / 'questions' / 'bank.yaml'}:7: --lang fr: the bank has no texts in 'fr'; " \
+                         "expected one of its languages: es, en\n"
+    assert out.read_text() == blank  # left as it was
 
 
 def test_usage_errors_exit_2() -> None:
-    assert cli("score").returncode == 2
-    assert cli("score", "--format", "xml", str(DEMO)).returncode == 2
+    assert process("score").returncode == 2
+    assert process("score", "--format", "xml", str(DEMO)).returncode == 2
+    assert cli("score", "--format", "xml", str(DEMO)).returncode == 2  # in this process as well
+
+
+def test_version_of_the_installed_command_and_of_python_m_audit() -> None:
+    from audit import __version__
+
+    for done in (installed("--version"), process("--version")):
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"loyalty-audit, version {__version__}\n"
 
 
 def test_schemas_are_current() -> None:

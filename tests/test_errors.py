@@ -228,3 +228,55 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     target.write_text("keep me")
     code, _, _ = run("template", "--bank", str(tmp_path / "nope"), "-o", str(target))
     assert code == 2 and target.read_text() == "keep me"
+
+
+# -- the same refusals from every command -----------------------------------------------
+
+MINI_ANSWERS = str(MINI.parent / "mini-answers")
+BAD_DATE = "bank: mini\nrespondents:\n  - submitted: 2026-11-20\n    answers: {q1: 1}\n" \
+           "  - submitted: soon\n    answers: {q1: 2}\n"
+COMMANDS: dict[str, list[str]] = {  # {tmp}: a new folder; {answers}: the answers given
+    "score": ["score", "--bank", str(MINI), "{answers}"],
+    "score --baseline": ["score", "--bank", str(MINI), "--baseline", "{answers}", MINI_ANSWERS],
+    "export": ["export", "--bank", str(MINI), "-o", "{tmp}/audit.xlsx", "{answers}"],
+    "report": ["report", "--bank", str(MINI), "-o", "{tmp}/report.pdf", "--html", "{tmp}/report.html", "{answers}"],
+    "init --baseline": ["init", "{tmp}/client", "--client", "Acme", "--bank", str(MINI), "--baseline", "{answers}"],
+    "template": ["template", "--bank", str(MINI), "-o", "{tmp}/blank.yaml"],
+    "form": ["form", "--bank", str(MINI), "-o", "{tmp}/form.pdf"],
+}
+
+
+def command(name: str, tmp: Path, answers: Path | str) -> list[str]:
+    return [arg.format(tmp=tmp, answers=answers) for arg in COMMANDS[name]]
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_language_the_bank_lacks_is_bad_input_for_every_command(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    code, lines, stdout = run(*command(name, out, MINI_ANSWERS), "--lang", "fr")
+    assert code == 2 and stdout == ""
+    assert lines == [f"{MINI}/bank.yaml:3: --lang fr: the bank has no texts in 'fr'; expected one of its "
+                     "languages: en"]
+    assert not out.exists()
+
+
+def test_a_language_the_bank_lacks_is_bad_input_for_each_client_of_a_batch(tmp_path: Path) -> None:
+    code, _, _ = run("init", str(tmp_path / "one"), "--client", "One", "--bank", str(MINI), "--copy-bank")
+    assert code == 0
+    code, lines, _ = run("report", "--batch", str(tmp_path), "--lang", "fr")
+    assert code == 2
+    assert f"one: {tmp_path}/one/bank/bank.yaml:3: --lang fr: the bank has no texts in 'fr'; expected one of its " \
+           "languages: en" in lines
+    assert not (tmp_path / "one" / "report.pdf").exists()
+
+
+@pytest.mark.parametrize("name", [name for name in COMMANDS if "{answers}" in COMMANDS[name]])
+def test_an_unreadable_submitted_date_is_refused_by_every_command(tmp_path: Path, name: str) -> None:
+    answers = tmp_path / "dates.yaml"
+    answers.write_text(BAD_DATE, encoding="utf-8")
+    out = tmp_path / "out"
+    code, lines, stdout = run(*command(name, out, answers))
+    assert code == 2 and stdout == ""
+    assert lines == [f"{answers}:5: submitted: 'soon' is not a date; expected an ISO date or time such as "
+                     "\"2026-11-22\" or \"2026-11-22T10:00:00Z\""]
+    assert not out.exists()

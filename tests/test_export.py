@@ -5,20 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
-from .conftest import MINI, respondent, write_yaml
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
-
+from .conftest import MINI, cli, respondent, write_yaml
 
 EVIL = '=HYPERLINK("http://example.invalid","click")'
 

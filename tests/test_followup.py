@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +12,8 @@ from audit.engine.followup import Change
 from audit.run.options import Options
 from audit.run.report import build_report
 
-from .conftest import MINI, respondent, write_yaml
+from .conftest import MINI, cli, respondent, write_yaml
 from .reporting import flat, pdftotext, weasyprint_silent  # noqa: F401
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
 def answers(path: Path, *entries: dict[str, Any], version: str = "1") -> Path:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader, PdfWriter
 
 from audit.read.bank import load_bank
 
-from .conftest import MINI, ROOT
+from .conftest import MINI, ROOT, checked, cli, made_while_testing, process
 from .reporting import pdftotext
 
 EVIL = '<b>x</b> & "quotes"'
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
 def fill(blank: Path, out: Path, values: dict[str, str]) -> Path:
@@ -44,11 +37,18 @@ def fill(blank: Path, out: Path, values: dict[str, str]) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def mini_form(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("form") / "questionnaire.pdf"
-    run = cli("form", "--bank", str(MINI), "--organisation", "Acme <S.L.>", "-o", str(out))
-    assert run.returncode == 0, run.stderr
+@made_while_testing
+def mini_form(folder: Path) -> Path:
+    out = folder / "questionnaire.pdf"
+    checked("form", "--bank", str(MINI), "--organisation", "Acme <S.L.>", "-o", str(out))
+    return out
+
+
+@made_while_testing
+def online_form(folder: Path) -> Path:
+    """The default bank's form for a company that sells online only, to consumers."""
+    out = folder / "cuestionario.pdf"
+    checked("form", "--profile", "channel=online", "--profile", "market=b2c", "-o", str(out))
     return out
 
 
@@ -72,9 +72,8 @@ def test_round_trip_gives_back_exactly_the_answers(mini_form: Path, tmp_path: Pa
     assert json.loads(scored.stdout)["questions"]["q4"]["score"] == 50.0  # 2.5 days: the band up to 3
 
 
-def test_default_bank_form_round_trip_in_spanish(tmp_path: Path) -> None:
-    blank = tmp_path / "cuestionario.pdf"
-    assert cli("form", "--profile", "channel=online", "--profile", "market=b2c", "-o", str(blank)).returncode == 0
+def test_default_bank_form_round_trip_in_spanish(online_form: Path, tmp_path: Path) -> None:
+    blank = online_form
     text = pdftotext(blank)
     assert "Auditoría de fidelización" in text
     bank = load_bank(ROOT / "questions")
@@ -128,7 +127,7 @@ def test_bad_values_are_refused_with_their_page(mini_form: Path, tmp_path: Path)
 
     garbage = tmp_path / "garbage.pdf"
     garbage.write_bytes(b"not a PDF at all")
-    run = cli("import-form", "--bank", str(MINI), str(garbage), "-o", str(out))
+    run = process("import-form", "--bank", str(MINI), str(garbage), "-o", str(out))  # all a real process prints
     assert run.returncode == 2
     assert run.stderr.splitlines() == [f"{garbage}:1: cannot read this PDF (Stream has ended unexpectedly); "
                                        "expected a questionnaire made by 'loyalty-audit form'"]  # one line, no noise

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.errors import InputError
-from audit.read.bank import load_bank
 from audit.read.answers import load_responses
+from audit.read.bank import load_bank
 
 from .conftest import MINI, ROOT
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
-from audit.read.bank import load_bank
-from audit.read.answers import load_responses
-from audit.read.plan import load_plan
 from audit.engine.payback import plan_of
+from audit.engine.score import Result, score
+from audit.errors import InputError
+from audit.read.answers import load_responses
+from audit.read.bank import load_bank
+from audit.read.plan import load_plan
 from audit.run.options import Options
 from audit.run.report import build_report
-from audit.engine.score import Result, score
 
-from .conftest import write_yaml
+from .conftest import cli, write_yaml
 from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.model import NA, Response, Team
-from audit.read.bank import load_bank
-from audit.model import Bank, Question
 from audit.engine.score import Result, score
+from audit.model import NA, Bank, Question, Response, Team
+from audit.read.bank import load_bank
 
 from .conftest import MINI
 

@@ -6,32 +6,22 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from audit.read.bank import load_bank
+from audit.engine.score import Result, score
 from audit.read.answers import load_responses
-from audit.write.terminal import fmt
+from audit.read.bank import load_bank
 from audit.run.options import Options
 from audit.run.report import build_report
-from audit.engine.score import Result, score
+from audit.write.terminal import fmt
 
-from .conftest import ROOT
+from .conftest import DEMO, OTHER_HASH_SEED, ROOT, Branded, checked, cli, made_while_testing
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
 
-DEMO = ROOT / "examples" / "demo"
 BANK = ROOT / "questions"
-BRAND = ROOT / "examples" / "brand" / "brand.yaml"
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
-                          env={**os.environ, **(env or {})})
 
 
 def es(value: float | None, digits: int = 1) -> str:
@@ -40,12 +30,9 @@ def es(value: float | None, digits: int = 1) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Result]]:
-    out = tmp_path_factory.mktemp("demo") / "report.pdf"
-    written = build_report([DEMO], Options(bank=BANK, brand=BRAND), output=out)
-    assert not [w for w in written.warnings if w.startswith("rendering:")]
+def demo(demo_report: Path) -> tuple[Path, Result]:
     bank = load_bank(BANK)
-    yield out, score(bank, load_responses([DEMO], bank))
+    return demo_report, score(bank, load_responses([DEMO], bank))
 
 
 @pytest.fixture(scope="module")
@@ -220,30 +207,21 @@ def test_fonts_are_embedded(demo: tuple[Path, Result]) -> None:
                for name in fonts), fonts
 
 
-def test_same_inputs_same_bytes(tmp_path: Path) -> None:
-    bank = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    outs = []
-    for seed in ("1", "2"):
-        out = tmp_path / f"report-{seed}.pdf"
-        done = cli("report", "--bank", str(bank), "--brand", str(BRAND), "-o", str(out), str(team),
-                   env={"PYTHONHASHSEED": seed})
-        assert done.returncode == 0, done.stderr
-        assert "rendering:" not in done.stderr
-        outs.append(out.read_bytes())
+def test_same_inputs_same_bytes(duo_branded: Branded, duo_branded_elsewhere: Path) -> None:
+    # made in this process, and by the command line in a fresh process with another hash seed
+    assert os.environ.get("PYTHONHASHSEED") != OTHER_HASH_SEED
+    assert not [w for w in duo_branded.written.warnings if w.startswith("rendering:")]
+    outs = [duo_branded.pdf.read_bytes(), duo_branded_elsewhere.read_bytes()]
     assert outs[0] == outs[1]
     # the identifier is a hash of the content, not random
-    ids = PdfReader(tmp_path / "report-1.pdf").trailer["/ID"]
+    ids = PdfReader(duo_branded_elsewhere).trailer["/ID"]
     assert ids[0] == ids[1]
 
 
-def test_english_and_spanish_write_numbers_and_dates_their_way(tmp_path: Path) -> None:
-    bank = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
+def test_english_and_spanish_write_numbers_and_dates_their_way(duo_reports: dict[str, Path]) -> None:
     texts = {}
     for lang in ("es", "en"):
-        out = tmp_path / f"{lang}.pdf"
-        build_report([team], Options(bank=bank, lang=lang), output=out)
+        out = duo_reports[lang]
         texts[lang] = flat(pdftotext(out))
         assert PdfReader(out).trailer["/Root"]["/Lang"] == lang
     # shop 56.25 is printed 56.2 by the CLI (half to even): the report agrees in both languages
@@ -258,12 +236,8 @@ def test_english_and_spanish_write_numbers_and_dates_their_way(tmp_path: Path) -
     assert "2,5 días" in texts["es"] and "2.5 days" in texts["en"]
 
 
-def test_html_is_the_same_report_standalone(tmp_path: Path) -> None:
-    bank = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    html = tmp_path / "report.html"
-    pdf = tmp_path / "report.pdf"
-    written = build_report([team], Options(bank=bank, brand=BRAND), output=pdf, html=html)
+def test_html_is_the_same_report_standalone(duo_branded: Branded) -> None:
+    html, pdf, written = duo_branded.html, duo_branded.pdf, duo_branded.written
     assert written.html == html and written.pdf == pdf
     page = html.read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>")
@@ -274,18 +248,25 @@ def test_html_is_the_same_report_standalone(tmp_path: Path) -> None:
     assert page.count("<svg") >= 3
 
 
-def test_undated_answers_make_an_undated_report(tmp_path: Path) -> None:
-    bank = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml", submitted=False)
-    out = tmp_path / "r.pdf"
-    build_report([team], Options(bank=bank, lang="en"), output=out)
+@made_while_testing
+def undated_reports(folder: Path) -> tuple[Path, Path]:
+    """The duo team's answers without a submitted date, in English: as they are, and dated by --date."""
+    bank = duo_bank(folder / "bank")
+    team = duo_team(folder / "team.yaml", submitted=False)
+    undated, dated = folder / "undated.pdf", folder / "dated.pdf"
+    checked("report", "--bank", str(bank), "--lang", "en", "-o", str(undated), str(team))
+    checked("report", "--bank", str(bank), "--lang", "en", "--date", "2027-01-31", "-o", str(dated), str(team))
+    return undated, dated
+
+
+def test_undated_answers_make_an_undated_report(undated_reports: tuple[Path, Path]) -> None:
+    out, dated = undated_reports
     assert "Undated" in pages(out)[0]
     meta = PdfReader(out).metadata
     assert meta is not None and "/CreationDate" not in meta
     # --date sets it
-    build_report([team], Options(bank=bank, lang="en", date=dt.date(2027, 1, 31)), output=out)
-    assert "31 January 2027" in pages(out)[0]
-    meta = PdfReader(out).metadata
+    assert "31 January 2027" in pages(dated)[0]
+    meta = PdfReader(dated).metadata
     assert meta is not None and meta["/CreationDate"] == "D:20270131"
 
 

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from audit.errors import InputError
-from audit.write.report.pdf import LockedFetcher, RefusedResource, file_url
 from audit.run.options import Options
 from audit.run.report import build_report, default_templates_dir
+from audit.write.report.pdf import LockedFetcher, RefusedResource, file_url
 
-from .conftest import write_yaml
+from .conftest import cli, process, write_yaml
 from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
 
 INJECTION = "<script>alert('x')</script> <b>bold</b> & </style>"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture
@@ -73,9 +68,10 @@ def test_brand_file_errors(case: str, duo: tuple[Path, Path], tmp_path: Path) ->
 
 
 def test_brand_error_on_the_command_line(duo: tuple[Path, Path], tmp_path: Path) -> None:
+    # a real process: bad input is exit status 2 and a line, never a traceback
     brand = write_yaml(tmp_path / "brand.yaml", {"consultancy": "Norte", "wieght": 1})
-    done = cli("report", "--bank", str(duo[0]), "--brand", str(brand), "-o", str(tmp_path / "r.pdf"),
-               str(duo[1]))
+    done = process("report", "--bank", str(duo[0]), "--brand", str(brand), "-o", str(tmp_path / "r.pdf"),
+                   str(duo[1]))
     assert done.returncode == 2
     assert done.stderr.startswith(f"{brand}:2: unknown key 'wieght'")
     assert "Traceback" not in done.stderr
@@ -200,9 +196,10 @@ def test_html_in_answers_is_printed_literally(duo: tuple[Path, Path], tmp_path: 
 
 # -- bad input writes nothing -----------------------------------------------------------
 
-def test_bad_input_leaves_an_existing_report_untouched(duo: tuple[Path, Path], tmp_path: Path) -> None:
+def test_bad_input_leaves_an_existing_report_untouched(duo: tuple[Path, Path], duo_reports: dict[str, Path],
+                                                      tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    build_report([duo[1]], Options(bank=duo[0]), output=out)
+    shutil.copy(duo_reports["es"], out)  # a report of the same bank and team
     before = out.read_bytes()
     bad_answers = write_yaml(tmp_path / "bad.yaml", {"bank": "duo", "answers": {"f1": 9, "zz": 1}})
     bad_date = write_yaml(tmp_path / "date.yaml", {"bank": "duo", "submitted": "next tuesday",

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from audit.model.brand import Brand
-from audit.write.report.charts import Bar, Palette, bars, mix, radar
 from audit.read.answers import parse_timestamp
-from audit.write.formats import figure, long_date, number, percent
-from audit.write.terminal import fmt
 from audit.read.messages import load_messages
+from audit.write.formats import figure, long_date, number, percent
 from audit.write.messages import Words
+from audit.write.report.charts import Bar, Palette, bars, mix, radar
 from audit.write.report.html import css_string, default_templates_dir
 from audit.write.report.view import report_context
+from audit.write.terminal import fmt
 
 from .conftest import make_bank, respondent, score_team
 
@@ -101,11 +101,13 @@ def test_headline_follows_the_gap_rule(tmp_path: Path) -> None:
                  brand=Brand(dimensions="attract")).dimensions.id == "attract"
 
 
-def test_headline_without_rules_compares_front_and_back(tmp_path: Path) -> None:
+def test_headline_without_rules_compares_the_first_two_areas(tmp_path: Path) -> None:
+    # no area id is special (audit/engine/findings.py): without a gap rule, the first two areas
+    # are compared, even when others are called front_office and back_office
     areas = [_area("other", "x"), _area("front_office", "shop"), _area("back_office", "service")]
     view = _view(tmp_path, areas, [], respondent({"x-q": 1, "shop-q": 1, "service-q": 1}))
     assert not view.headline.fired and view.headline.title == "No diagnostic rule fired"
-    assert view.headline.pair[0] == "Front_Office" and view.headline.pair[2] == "Back_Office"
+    assert view.headline.pair[0] == "Other" and view.headline.pair[2] == "Front_Office"
     assert view.headline.gap == 0.0
     assert view.first_steps == []
 

@@ -6,8 +6,8 @@ import csv
 import json
 import random
 import shutil
-import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +16,12 @@ from pypdf import PdfReader
 
 from audit.read.bank import load_bank
 
-from .conftest import ROOT, write_yaml
+from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process, write_yaml
 from .reporting import flat, pdftotext
 from .test_form import fill
 
 sys.path.insert(0, str(ROOT / "tests" / "vectors"))
 from random_answers import random_entry, random_file
-
-DEMO = ROOT / "examples" / "demo"
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
-                         cwd=cwd)
-    return run
 
 
 def ok(*args: str, cwd: Path | None = None) -> str:
@@ -38,29 +30,51 @@ def ok(*args: str, cwd: Path | None = None) -> str:
     return run.stdout
 
 
-def test_demo_client_from_init_to_costed_follow_up(tmp_path: Path) -> None:
-    alba = tmp_path / "alba"
-    ok("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
-       "--baseline", str(ROOT / "examples" / "demo-2025"))
+def done(*args: str, cwd: Path | None = None) -> str:
+    """``ok`` in a process of its own (for jobs, which run beside the tests)."""
+    run = process(*args, cwd=cwd)
+    assert run.returncode == 0, (args, run.stderr)
+    return run.stdout
+
+
+@dataclass
+class DemoClient:
+    folder: Path
+    scores: str  # what score --format json --baseline printed
+    batch: str  # what report --batch printed
+
+
+@made_while_testing
+def demo_client(folder: Path) -> DemoClient:
+    """The demo's client taken through the README's steps, one command after the other."""
+    alba = folder / "alba"
+    done("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
+         "--baseline", str(ROOT / "examples" / "demo-2025"))
     for path in sorted(DEMO.glob("*.yaml"))[:4]:
         shutil.copy(path, alba / "answers")
     shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
     # the fifth person will not use the website: a PDF form, filled and read back into answers/
-    ok("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
+    done("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
     fill(alba / "questionnaire.pdf", alba / "filled.pdf", {"respondent.name": "Andrés Molina",
                                                           "respondent.department": "operations",
                                                           "organisation": "Muebles Alba S.L.",
                                                           "answer.bo-delivery-days": "12",
                                                           "answer.bo-delivery-tracking": "1"})
-    ok("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
-    scores = json.loads(ok("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba))
+    done("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
+    scores = done("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba)
+    done("export", "answers", "-o", "audit.xlsx", cwd=alba)
+    return DemoClient(alba, scores, done("report", "--batch", ".", cwd=alba))
+
+
+def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> None:
+    alba = demo_client.folder
+    scores = json.loads(demo_client.scores)
     assert scores["respondents"] == 5 and scores["baseline"]["respondents"] == 5
     assert scores["baseline"]["overall"]["change"] == scores["overall"]["score"] - \
         scores["baseline"]["overall"]["baseline"]
-    ok("export", "answers", "-o", "audit.xlsx", cwd=alba)
-    sheet = load_workbook(alba / "audit.xlsx")["Scores"]
+    sheet = load_workbook(alba / "audit.xlsx").worksheets[0]  # the scores (named in the bank's first language)
     assert next(sheet.iter_rows(min_row=2, values_only=True))[3] == scores["overall"]["score"]
-    out = ok("report", "--batch", ".", cwd=alba)
+    out = demo_client.batch
     assert "alba" in out and f"{scores['overall']['score']:.1f}" in out
     text = flat(pdftotext(alba / "report.pdf"))
     assert "Plan de acción y retorno" in text and "No se amortiza" in text
@@ -69,17 +83,29 @@ def test_demo_client_from_init_to_costed_follow_up(tmp_path: Path) -> None:
     assert "Norte Consultores" in text
 
 
-def test_generated_clients_in_one_batch(tmp_path: Path) -> None:
+@made_while_testing
+def generated_clients(folder: Path) -> tuple[Path, str]:
+    """Two clients of three generated respondents each, reported in one batch (in English, dated):
+    the clients' folder and what the batch printed."""
     bank = load_bank(ROOT / "questions")
     rng = random.Random(7)
-    clients = tmp_path / "clients"
+    clients = folder / "clients"
     for name in ("north", "south"):
-        ok("init", str(clients / name), "--client", name.title())
+        checked("init", str(clients / name), "--client", name.title())
         for i in range(3):
             data = random_file(bank, rng, i, organisation=name.title())
             data["bank_version"] = bank.version
             write_yaml(clients / name / "answers" / f"{i}.yaml", data)
-    out = ok("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30")
+    # (one report after the other: test_batch runs worker processes)
+    done = process("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    progress = done.stderr.splitlines()  # one line per client, and nothing else
+    assert [line.split(":")[0] for line in progress] == ["[1/2] north", "[2/2] south"], done.stderr
+    return clients, done.stdout
+
+
+def test_generated_clients_in_one_batch(generated_clients: tuple[Path, str], tmp_path: Path) -> None:
+    clients, out = generated_clients
     for name in ("north", "south"):
         expected = json.loads(ok("score", "--format", "json", str(clients / name / "answers")))
         row = next(line for line in out.splitlines() if line.startswith(f"│ {name} "))
@@ -91,13 +117,25 @@ def test_generated_clients_in_one_batch(tmp_path: Path) -> None:
         assert overall[:2] == ["overall", "overall"] and overall[3] == ("" if score is None else repr(score))
 
 
-def test_generated_respondent_through_the_pdf_form(tmp_path: Path) -> None:
+@made_while_testing
+def generated_form(folder: Path) -> tuple[dict[str, str], Path]:
+    """The form for a generated profile (the first draws of random.Random(11)) and the profile."""
+    bank = load_bank(ROOT / "questions")
+    rng = random.Random(11)
+    profile = {pq.id: rng.choice([o.key for o in pq.options]) for pq in bank.profile}
+    blank = folder / "form.pdf"
+    checked("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
+    return profile, blank
+
+
+def test_generated_respondent_through_the_pdf_form(generated_form: tuple[dict[str, str], Path],
+                                                   tmp_path: Path) -> None:
     """A random respondent typed into the fillable form comes back with the same answers and scores."""
     bank = load_bank(ROOT / "questions")
     rng = random.Random(11)
     profile = {pq.id: rng.choice([o.key for o in pq.options]) for pq in bank.profile}
-    blank = tmp_path / "form.pdf"
-    ok("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
+    form_profile, blank = generated_form
+    assert form_profile == profile
     asked = {name.split(".", 1)[1].split(":")[0] for name in PdfReader(blank).get_fields() or {}
              if name.startswith(("answer.", "option.", "na."))}
     questions = {q.id: q for _, _, q in bank.questions()}
