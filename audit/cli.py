@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -127,7 +128,8 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @name_option
 @click.option("--batch", "batch", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Report every client folder under this folder (or this one client folder), in "
-                   "parallel; each client's answers/, bank/, brand.yaml, plan.yaml and baseline/ are used.")
+                   "parallel; each client's answers/, bank/, brand.yaml, plan.yaml and baseline/ are used "
+                   "(--bank: the bank of the client folders without a bank/).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="With --batch: reports written at once (default: one per core).")
 @click.argument("responses", nargs=-1, type=click.Path(path_type=Path))
@@ -147,12 +149,12 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
                       date=date.date() if date else None, baseline=baseline, min_group=min_group,
                       name_respondents=name_respondents)
     if batch is not None:
-        given = [name for name, value in (("RESPONSES", responses), ("--bank", bank_dir), ("--brand", brand),
+        given = [name for name, value in (("RESPONSES", responses), ("--brand", brand),
                                           ("--html", html), ("--templates", templates), ("--plan", plan),
                                           ("--baseline", baseline)) if value]
         if given:
             raise click.UsageError(f"--batch takes each client's inputs from its folder; drop {', '.join(given)}")
-        if output is not None and output.exists() and not output.is_dir():
+        if output is not None and os.path.lexists(output) and not os.path.isdir(output):
             raise click.UsageError(f"{output} is a file; with --batch, -o is the folder for every client's PDF")
         from .run.batch import report_clients
 
@@ -161,7 +163,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError("expected RESPONSES (files or folders of answers), or --batch CLIENTS_DIR")
     if jobs is not None:
         raise click.UsageError("--jobs goes with --batch")
-    if output is not None and output.is_dir():
+    if output is not None and os.path.isdir(output):
         raise click.UsageError(f"{output} is a folder; expected -o OUT.pdf")
     if output is None and html is None:
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")

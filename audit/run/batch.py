@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import resource
 import traceback
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -23,10 +24,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..read.bank import load_bank
 from ..read.project import Project, find_projects
+from ..write.files import check_outputs
 from ..write.terminal import progress, summary_table
+from .audit import outputs_first
 from .commands import terminal_words
 from .options import Options
 from .report import Written, build_report
@@ -56,14 +59,47 @@ class Outcome:
         return not self.problems and self.failure is None
 
 
-def report_path(project: Project, out_dir: Path | None) -> Path:
-    """Where the project's report goes: ``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``."""
-    return out_dir / f"{project.name}.pdf" if out_dir is not None else project.root / REPORT_NAME
+def _name_key(name: str) -> str:
+    """Names that one file system or another takes for the same file (case, Unicode forms) share a key."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def report_paths(projects: list[Project], out_dir: Path | None) -> list[Path | str]:
+    """Where each project's report goes (``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``),
+    never two at the same file: a path, or why the project is refused.
+
+    A client folder reached twice (a link to another) is refused the second time. Two client
+    folders of the same name (folders linked from elsewhere, names differing only in case)
+    report to ``OUT_DIR/<client>.pdf`` and ``OUT_DIR/<client>-2.pdf``.
+    """
+    plans: list[Path | str] = []
+    roots: dict[str, Project] = {}
+    for project in projects:
+        root = os.path.normcase(os.path.realpath(project.root))
+        first = roots.setdefault(root, project)
+        plans.append(project.root / REPORT_NAME if first is project else
+                     str(Problem(str(project.root), 1, f"the same client folder as {first.root}; expected each "
+                                                       "client once, so that no report overwrites another")))
+    if out_dir is None:
+        return plans
+    taken = {_name_key(f"{p.name}.pdf") for p, plan in zip(projects, plans, strict=True) if isinstance(plan, Path)}
+    used: set[str] = set()
+    for i, project in enumerate(projects):
+        if not isinstance(plans[i], Path):
+            continue
+        name, number = f"{project.name}.pdf", 1
+        while _name_key(name) in used or (number > 1 and _name_key(name) in taken):
+            number += 1
+            name = f"{project.name}-{number}.pdf"
+        used.add(_name_key(name))
+        plans[i] = out_dir / name
+    return plans
 
 
 def report_project(project: Project, output: Path, options: Options) -> Written:
-    """Write the project's report with everything its folder holds (``options``: language, date)."""
-    return build_report([project.answers], replace(options, bank=project.bank, brand=project.brand,
+    """Write the project's report with everything its folder holds (``options``: language, date,
+    and the bank of the folders without one)."""
+    return build_report([project.answers], replace(options, bank=project.bank or options.bank, brand=project.brand,
                                                    plan=project.plan, allow_empty=True,
                                                    organisation=project.client,
                                                    baseline=(project.baseline,) if project.baseline else ()),
@@ -73,12 +109,16 @@ def report_project(project: Project, output: Path, options: Options) -> Written:
 Reporter = Callable[[Project, Path, Options], Written]
 
 
-def report_one(project: Project, out_dir: Path | None, options: Options,
+def report_one(project: Project, output: Path | str, options: Options,
                reporter: Reporter = report_project) -> Outcome:
-    """Report one client with ``reporter``; never raises (a worker's whole job)."""
+    """Report one client to ``output`` (or refuse it, when ``output`` is why) with ``reporter``;
+    never raises (a worker's whole job)."""
     outcome = Outcome(project.name)
+    if isinstance(output, str):
+        outcome.problems = [output]
+        return outcome
     try:
-        written = reporter(project, report_path(project, out_dir), options)
+        written = reporter(project, output, options)
         outcome.pdf = str(written.pdf) if written.pdf else None
         outcome.pages, outcome.respondents = written.pages, written.respondents
         outcome.score, outcome.level, outcome.warnings = written.score, written.level, written.warnings
@@ -113,11 +153,13 @@ def run_batch(projects: list[Project], options: Options, *, out_dir: Path | None
     """
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(projects)))
     if out_dir is not None:
+        check_outputs([], folders=[(out_dir, "-o")])
         out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = report_paths(projects, out_dir)
     outcomes: dict[int, Outcome] = {}
     if jobs == 1:
         for i, project in enumerate(projects):
-            outcomes[i] = report_one(project, out_dir, options, reporter)
+            outcomes[i] = report_one(project, outputs[i], options, reporter)
             if done:
                 done(outcomes[i])
         return [outcomes[i] for i in range(len(projects))]
@@ -133,7 +175,7 @@ def run_batch(projects: list[Project], options: Options, *, out_dir: Path | None
             executor, count = ProcessPoolExecutor(max_workers=1, mp_context=context), 0
         i, project = queue.pop()
         slots[slot] = (executor, count + 1)
-        running[executor.submit(report_one, project, out_dir, options, reporter)] = (i, slot)
+        running[executor.submit(report_one, project, outputs[i], options, reporter)] = (i, slot)
 
     try:
         for slot in range(jobs):
@@ -162,11 +204,17 @@ def report_clients(clients: Path, options: Options, *, out_dir: Path | None = No
     """``report --batch``: every client's report, progress and a summary table; the exit status
     (0 done, 2 some client's input is bad, 1 some client failed).
 
-    Progress and the summary speak ``options.lang``, else the packaged bank's first language
-    (each client's report speaks its own bank's).
+    ``options.bank`` is the bank of every client folder without a ``bank/`` of its own (checked
+    once, before any report). Progress and the summary speak ``options.lang``, else that bank's
+    first language (each client's report speaks its own bank's).
     """
-    projects = find_projects(clients)
-    words = terminal_words(options.lang or load_bank(None).languages[0])
+    def read() -> tuple[list[Project], str]:
+        projects = find_projects(clients)
+        bank = load_bank(options.bank)
+        return projects, options.lang or bank.languages[0]
+
+    projects, lang = outputs_first([], read, folders=[(out_dir, "-o")])
+    words = terminal_words(lang)
     with progress(len(projects), words) as done:
         outcomes = run_batch(projects, options, out_dir=out_dir, jobs=jobs, done=done)
     Console(highlight=False, soft_wrap=False).print(summary_table(outcomes, words))
@@ -175,6 +223,9 @@ def report_clients(clients: Path, options: Options, *, out_dir: Path | None = No
             click.echo(f"{outcome.client}: {line}", err=True)
         if outcome.failure:
             click.echo(f"{outcome.client}: internal failure\n{outcome.failure}", err=True)
+        if outcome.pdf is not None and out_dir is not None and Path(outcome.pdf).name != f"{outcome.client}.pdf":
+            click.echo(f"{outcome.client}: wrote {outcome.pdf}, as another client folder is also named "
+                       f"'{outcome.client}'", err=True)
     if any(o.failure for o in outcomes):
         return 1
     return 2 if any(o.problems for o in outcomes) else 0

@@ -14,12 +14,12 @@ from ..errors import InputError, Problem
 from ..model.brand import Brand
 from ..read.brand import load_brand
 from ..read.messages import load_messages
-from ..write.files import write_atomic
+from ..write.files import check_outputs, write_atomic
 from ..write.messages import Words
 from ..write.report.html import data_url, default_templates_dir, render_html
 from ..write.report.pdf import attachments, file_url, locked_fetcher, render_pdf
 from ..write.report.view import report_context
-from .audit import audit
+from .audit import Audit, audit, input_files, named_inputs, outputs_first
 from .options import Options
 
 
@@ -48,11 +48,21 @@ def template_roots(templates: Path | None) -> list[Path]:
 
 def build_report(responses: Sequence[Path], options: Options, *, output: Path | None,
                  html: Path | None = None) -> Written:
-    """Write the report of ``responses`` to ``output`` (PDF) and/or ``html``."""
-    done = audit(responses, options, with_plan=True)
-    brand = load_brand(options.brand, done.bank) if options.brand is not None else Brand()
-    roots = template_roots(options.templates)
-    words = Words(done.lang, load_messages(roots))
+    """Write the report of ``responses`` to ``output`` (PDF) and/or ``html``.
+
+    Outputs that cannot be written, or that are one of the inputs, are refused before
+    anything is rendered, with every problem of the inputs.
+    """
+    outputs = [(output, "-o"), (html, "--html")]
+
+    def read() -> tuple[Audit, Brand, list[Path], Words]:
+        done = audit(responses, options, with_plan=True)
+        brand = load_brand(options.brand, done.bank) if options.brand is not None else Brand()
+        roots = template_roots(options.templates)
+        return done, brand, roots, Words(done.lang, load_messages(roots))
+
+    done, brand, roots, words = outputs_first(outputs, read, inputs=named_inputs(responses, options))
+    check_outputs(outputs, input_files(done, options, brand))
     result = done.result
     day, stamp = (options.date, options.date.isoformat()) if options.date else (done.team.date, done.team.stamp)
     baseline_day = done.baseline.date if done.baseline is not None else None
