@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import subprocess
 import sys
@@ -405,3 +406,22 @@ def test_a_report_whose_attachments_changed_or_went_missing_is_refused(
     result = outcome("report", _rewritten(pdfs["report"], change), tmp_path)
     assert isinstance(result, InputError)
     assert any("cannot read this PDF: it is damaged" in p.message and message in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize("kind", ["form", "report"])
+@pytest.mark.parametrize("what", ["a pipe", "a device", "a folder", "nothing"])
+def test_what_is_not_a_file_is_one_line(kind: str, what: str, tmp_path: Path) -> None:
+    """Nothing is read for ever from a pipe or a device."""
+    given = {"a pipe": tmp_path / "pipe.pdf", "a device": Path("/dev/zero"), "a folder": tmp_path,
+             "nothing": tmp_path / "gone.pdf"}[what]
+    if what == "a pipe":
+        os.mkfifo(given)
+    out = tmp_path / ("answers.json" if kind == "form" else "out")
+    with pytest.raises(InputError) as caught:
+        if kind == "form":
+            import_form(Options(bank=MINI), given, out)
+        else:
+            extract(given, out)
+    [problem] = caught.value.problems
+    assert problem.path == str(given) and problem.line == 1 and "\n" not in problem.message
+    assert not out.exists()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,7 +68,10 @@ def _why(exc: BaseException) -> str:
 
 
 def _header_problem(path: Path) -> str | None:
-    """Why ``path`` is not a PDF at all, judging by its first bytes (a PDF starts with %PDF-)."""
+    """Why ``path`` is not a PDF at all, judging by what it is (a pipe or a device would be read
+    for ever) and by its first bytes (a PDF starts with %PDF-)."""
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path):
+        return "it is a device, a pipe or a socket, not a file"
     with path.open("rb") as handle:
         head = handle.read(1024)
     if not head:
