@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.errors import InputError
 from audit.model import Bank
 from audit.read.bank import load_bank
 
@@ -114,12 +115,16 @@ def test_rules_with_null_values_do_not_fire(tmp_path: Path) -> None:
 
 
 def test_plain_string_texts_and_multilingual_mappings(tmp_path: Path) -> None:
-    bank = make_bank(tmp_path / "b", questions=[{"id": "q", "scale": "two", "text": {"es": "¿Sí?", "en": "Yes?"}}],
-                     languages=["es", "en"], title="Plain title")
+    # a one-language bank writes plain texts; once loaded, every text is a {language: text} mapping
+    bank = make_bank(tmp_path / "one", questions=[{"id": "q", "scale": "two", "text": "Yes?"}], title="Plain title")
     q = bank.questions()[0][2]
-    assert q.text == {"es": "¿Sí?", "en": "Yes?"}
-    assert bank.title == {"es": "Plain title", "en": "Plain title"}
+    assert q.text == {"en": "Yes?"} and bank.title == {"en": "Plain title"}
     assert q.options is not None and [o.key for o in q.options] == ["0", "1"]
+    # in a bank of several languages a plain text is refused at its line
+    with pytest.raises(InputError) as exc:
+        make_bank(tmp_path / "two", questions=[{"id": "q", "scale": "two", "text": {"es": "¿Sí?", "en": "Yes?"}}],
+                  languages=["es", "en"], title="Plain title")
+    assert "bank.yaml:6: a plain text in a bank with several languages" in str(exc.value)
 
 
 def test_default_bank_loads() -> None:

@@ -37,7 +37,7 @@ BANK_CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     ("typo in a key",
      lambda b: edit(b / "a.yaml", "        weight: 2\n", "        wieght: 2\n"),
      ["a.yaml:11: unknown key 'wieght' in sections[0].questions[0]; did you mean 'weight'? (allowed: id, "
-      "type, text, help, scale, options, bands, unit, range, weight, na, applies_if, suggestion, kpis, "
+      "type, text, help, scale, options, bands, unit, range, weight, na, dont_know, evidence, applies_if, suggestion, kpis, "
       "effort)"]),
     ("unquoted boolean key",
      lambda b: edit(b / "a.yaml", "{key: y,", "{key: yes,"),
@@ -48,10 +48,15 @@ BANK_CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
      ["a.yaml:13: sections[0].questions[1].id: 'Q2' is not a valid id; expected lowercase letters, digits, "
       "'-' and '_', starting with a letter or digit",
       "a.yaml:19: sections[0].questions[1].options[1].score: 1.8 is out of bounds; expected a number <= 1.0"]),
-    ("missing translation",
-     lambda b: (edit(b / "bank.yaml", "languages: [en]", "languages: [en, es]"),
-                edit(b / "bank.yaml", "title: Mini bank", "title: {en: Mini bank}")),
-     ["bank.yaml:4: missing translation for es; expected one text for each of the bank's languages (en, es)"]),
+    ("missing translation, plain text in a bilingual bank",
+     lambda b: ((b / "bank.yaml").write_text('id: t\nversion: "1"\nlanguages: [en, es]\ntitle: {en: T}\n'
+                                             "areas: [c.yaml]\n", encoding="utf-8"),
+                (b / "c.yaml").write_text("id: c\ntitle: {en: C, es: C}\nsections:\n  - id: s\n    title: Plain\n"
+                                          "    questions:\n      - {id: q, type: text, text: {en: Q, es: Q}}\n",
+                                          encoding="utf-8")),
+     ["bank.yaml:4: missing translation for es; expected one text for each of the bank's languages (en, es)",
+      "c.yaml:5: a plain text in a bank with several languages; expected one text for each of the bank's "
+      "languages, such as {{en: ..., es: ...}}"]),
     ("unknown scale, text weight, bad applies_if, duplicate id, bad rule",
      lambda b: (edit(b / "b.yaml", "scale: three\n        effort", "scale: thre\n        effort"),
                 edit(b / "b.yaml", "type: text\n", "type: text\n        weight: 2\n"),

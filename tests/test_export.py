@@ -31,25 +31,26 @@ def scores(path: Path) -> dict[str, Any]:
 def test_workbook_holds_the_cli_numbers_and_text_as_text(tmp_path: Path) -> None:
     answers = team(tmp_path)
     out = tmp_path / "audit.xlsx"
-    run = cli("export", "--bank", str(MINI), "-o", str(out), str(answers))
+    run = cli("export", "--bank", str(MINI), "--name-respondents", "-o", str(out), str(answers))
     assert run.returncode == 0, run.stderr
     expected = scores(answers)
     again = tmp_path / "again.xlsx"
     time.sleep(1.1)  # a clock stamped anywhere in the file would now differ
-    assert cli("export", "--bank", str(MINI), "-o", str(again), str(answers)).returncode == 0
+    assert cli("export", "--bank", str(MINI), "--name-respondents", "-o", str(again), str(answers)).returncode == 0
     assert again.read_bytes() == out.read_bytes()  # the same answers give the same bytes
     book = load_workbook(out)
     assert book.sheetnames == ["Scores", "Answers", "Recommendations"]
     rows = list(book["Scores"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:4] == ("kind", "id", "title", "score")
-    assert header[10:] == ("department: Sales", "department: Operations")
+    assert header[10:] == ("coverage", "provisional", "department: Sales", "department: Operations")
     by_id = {row[1]: row for row in rows[1:]}
     assert by_id["overall"][3] == expected["overall"]["score"]
     assert by_id["overall"][9] == expected["overall"]["percent_to_target"]
     for ident, node in {**expected["areas"], **expected["sections"]}.items():
         assert by_id[ident][3] == node["score"] and by_id[ident][6] == node["divergence"]
-    assert by_id["a"][10] == expected["departments"]["sales"]["areas"]["a"]
+    assert by_id["a"][10] == expected["areas"]["a"]["coverage"]
+    assert by_id["a"][12] == expected["departments"]["sales"]["areas"]["a"]
     answers_rows = list(book["Answers"].iter_rows(values_only=True))
     ana_q1 = next(r for r in answers_rows if r[0] == 1 and r[6] == "q1")
     assert ana_q1[1] == "-Ana" and ana_q1[2] == "Sales" and ana_q1[8] == "2" and ana_q1[10] == 100.0
@@ -66,7 +67,7 @@ def test_workbook_holds_the_cli_numbers_and_text_as_text(tmp_path: Path) -> None
 def test_csv_has_the_three_tables_and_defuses_formulas(tmp_path: Path) -> None:
     answers = team(tmp_path)
     out = tmp_path / "audit.csv"
-    assert cli("export", "--bank", str(MINI), "-o", str(out), str(answers)).returncode == 0
+    assert cli("export", "--bank", str(MINI), "--name-respondents", "-o", str(out), str(answers)).returncode == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r[0] for r in rows if r and r[0].startswith("# ")] == ["# Scores", "# Answers", "# Recommendations"]
     expected = scores(answers)
@@ -85,3 +86,15 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
     run = cli("export", "--bank", str(MINI), "-o", str(tmp_path / "audit.ods"), str(bad))
     assert run.returncode == 2 and "neither .xlsx nor .csv" in run.stderr
+
+
+def test_respondents_are_numbered_unless_named(tmp_path: Path) -> None:
+    answers = team(tmp_path)
+    out = tmp_path / "audit.csv"
+    assert cli("export", "--bank", str(MINI), "-o", str(out), str(answers)).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Ana" not in text and str(answers) not in text  # no name, no file
+    rows = list(csv.reader(io.StringIO(text)))
+    header = next(r for r in rows if r and r[0] == "respondent")
+    first = next(r for r in rows if r and r[0] == "1")
+    assert first[header.index("name")] == "" and first[header.index("department")] == "Sales"

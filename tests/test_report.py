@@ -81,18 +81,21 @@ def test_summary_is_one_page_with_the_cli_numbers(demo: tuple[Path, Result],
     assert "Nivel: Definido" in summary
     assert es(100 * overall["percent_to_target"]) + " %" in summary  # a no-break space in the PDF
     assert es(100 * overall["completion"]) + " %" in summary
-    # the headline: the gap rule, with both areas' scores and the gap
+    # the headline: the first rule that holds, the back-office gap, with both areas' scores and the gap
     areas = demo_scores["areas"]
     assert isinstance(areas, dict)
-    assert "Vendes pero no fidelizas: es un problema de back office" in summary
+    assert demo_scores["diagnoses"][0] == "back-office-gap"
+    assert "La empresa vende, pero no fideliza: el problema está después de la venta" in summary
     front, back = areas["front_office"]["score"], areas["back_office"]["score"]
     assert es(front) in summary and es(back) in summary
     assert f"diferencia de {es(front - back)} puntos" in summary
-    # five recommendations, highest gain first, and what to do first
+    # five recommendations in the engine's order, and what to do first; the advice follows the
+    # diagnosis: the first five lie in the headline's focus (the back office)
     gains = re.findall(r"\+(\d+,\d\d)\b", summary.split("Las cinco recomendaciones de mayor impacto")[1])
     recs = demo_scores["recommendations"]
     assert isinstance(recs, list)
     assert gains == [es(r["gain"], 2) for r in recs[:5]]
+    assert all("back-office-gap" in r["focus"] and r["question"].startswith("bo-") for r in recs[:5])
     assert "Por dónde empezar" in summary and "victoria rápida" in summary
     # and the next page is the next part: the summary fitted on one page
     assert flat(texts[3]).split(" ", 3)[-1].startswith("Hallazgos")

@@ -85,14 +85,14 @@ def _area(ident: str, *sections: str) -> dict[str, Any]:
         {"id": s, "title": s.title(), "questions": [{"id": f"{s}-q", "scale": "two"}]} for s in sections]}
 
 
-def test_headline_follows_the_gap_rule(tmp_path: Path) -> None:
+def test_headline_is_the_first_rule_that_holds(tmp_path: Path) -> None:
     areas = [_area("attract", "shop"), _area("keep", "service", "delivery")]
     rules = [{"id": "weak", "when": [{"score": "keep", "below": 60}], "title": "Keep is weak"},
              {"id": "gap", "when": [{"gap": ["attract", "keep"], "at_least": 20}], "title": "Sells, loses"}]
     view = _view(tmp_path, areas, rules,
                  respondent({"shop-q": 1, "service-q": 0, "delivery-q": 1}, department="d1"))
-    # the gap rule is the headline even though another rule comes first
-    assert view.headline.title == "Sells, loses" and view.headline.fired
+    # rules are listed by priority: the first that holds leads; the comparison is the first gap rule's
+    assert view.headline.title == "Keep is weak" and view.headline.fired
     assert view.headline.pair == ("Attract", 100.0, "Keep", 50.0) and view.headline.gap == 50.0
     assert [f.id for f in view.findings] == ["weak", "gap"]
     # the widest area is drawn against target when nothing else is said

@@ -182,14 +182,20 @@ def test_divergence_exactly_at_threshold_is_flagged(tmp_path: Path) -> None:
 
 def test_json_shape(mini: Bank, tmp_path: Path) -> None:
     data = score_team(mini, tmp_path, respondent({"q1": 1}, department="ops")).to_json()
-    assert list(data) == ["bank", "organisation", "respondents", "overall", "areas", "sections",
+    assert list(data) == ["bank", "organisation", "respondents", "min_group", "overall", "areas", "sections",
                           "questions", "departments", "profile", "diagnoses", "recommendations",
                           "warnings"]
+    assert data["min_group"] == 1
     assert data["bank"] == {"id": "mini", "version": "1"}
-    assert data["overall"] == {"score": 50.0, "level": "mid", "completion": pytest.approx(1 / 6),
-                               "percent_to_target": pytest.approx(50 / 75)}
-    assert data["areas"]["a"] == {"score": 50.0, "level": "mid", "divergence": None, "flagged": False}
+    # one answer: q1 (weight 2) of the weighted questions q1-q4 in a (2 + 1 + 1 + 1) and q5, q7 in b (1 + 1),
+    # so coverage is 2/7 overall and 2/5 in a: both provisional (below 0.5), hence no level
+    assert data["overall"] == {"score": 50.0, "level": None, "completion": pytest.approx(1 / 6),
+                               "percent_to_target": pytest.approx(50 / 75), "coverage": pytest.approx(2 / 7),
+                               "provisional": True}
+    assert data["areas"]["a"] == {"score": 50.0, "level": None, "divergence": None, "flagged": False,
+                                  "coverage": 0.4, "provisional": True}
     assert data["departments"] == {"ops": {"respondents": 1, "overall": 50.0,
                                            "areas": {"a": 50.0, "b": None},
                                            "sections": {"s1": 50.0, "s2": None, "s3": None}}}
-    assert data["recommendations"] == [{"question": "q1", "gain": pytest.approx(50.0), "effort": "low"}]
+    assert data["recommendations"] == [{"question": "q1", "gain": pytest.approx(50.0), "effort": "low", "focus": []}]
+    assert data["questions"]["q1"] == {"score": 50.0, "share": 50.0, "answered": 1, "dont_know": 0}
