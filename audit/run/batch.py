@@ -59,14 +59,20 @@ class Outcome:
         return not self.problems and self.failure is None
 
 
+def report_path(project: Project, out_dir: Path | None) -> Path:
+    """Where one project's report goes alone: ``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``
+    (in a batch, :func:`report_paths` keeps two clients of one name apart)."""
+    return out_dir / f"{project.name}.pdf" if out_dir is not None else project.root / REPORT_NAME
+
+
 def _name_key(name: str) -> str:
     """Names that one file system or another takes for the same file (case, Unicode forms) share a key."""
     return unicodedata.normalize("NFC", name).casefold()
 
 
 def report_paths(projects: list[Project], out_dir: Path | None) -> list[Path | str]:
-    """Where each project's report goes (``OUT_DIR/<client>.pdf``, else ``CLIENT/report.pdf``),
-    never two at the same file: a path, or why the project is refused.
+    """Where each project's report goes (:func:`report_path`), never two at the same file: a
+    path, or why the project is refused.
 
     A client folder reached twice (a link to another) is refused the second time. Two client
     folders of the same name (folders linked from elsewhere, names differing only in case)
@@ -77,7 +83,7 @@ def report_paths(projects: list[Project], out_dir: Path | None) -> list[Path | s
     for project in projects:
         root = os.path.normcase(os.path.realpath(project.root))
         first = roots.setdefault(root, project)
-        plans.append(project.root / REPORT_NAME if first is project else
+        plans.append(report_path(project, None) if first is project else
                      str(Problem(str(project.root), 1, f"the same client folder as {first.root}; expected each "
                                                        "client once, so that no report overwrites another")))
     if out_dir is None:
