@@ -129,7 +129,7 @@ def test_bad_values_are_refused_with_their_page(mini_form: Path, tmp_path: Path)
     garbage.write_bytes(b"not a PDF at all")
     run = process("import-form", "--bank", str(MINI), str(garbage), "-o", str(out))  # all a real process prints
     assert run.returncode == 2
-    assert run.stderr.splitlines() == [f"{garbage}:1: cannot read this PDF (Stream has ended unexpectedly); "
+    assert run.stderr.splitlines() == [f"{garbage}:1: cannot read this PDF: it is not a PDF (a PDF starts with %PDF-); "
                                        "expected a questionnaire made by 'loyalty-audit form'"]  # one line, no noise
     damaged = tmp_path / "damaged.pdf"
     writer = PdfWriter(clone_from=mini_form)
