@@ -39,17 +39,17 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit.model.brand import Brand  # noqa: E402
-from audit.read.bank import load_bank
-from audit.read.answers import load_responses  # noqa: E402
+from audit.engine.score import applies, score  # noqa: E402
 from audit.model import Bank  # noqa: E402
-from audit.write.report.pdf import file_url  # noqa: E402
+from audit.model.brand import Brand  # noqa: E402
+from audit.read.answers import load_responses  # noqa: E402
+from audit.read.bank import load_bank  # noqa: E402
 from audit.read.messages import load_messages  # noqa: E402
 from audit.run.options import Options  # noqa: E402
 from audit.run.report import build_report  # noqa: E402
-from audit.write.report.html import default_templates_dir, render_html  # noqa: E402
-from audit.engine.score import applies, score  # noqa: E402
 from audit.write.messages import Words  # noqa: E402
+from audit.write.report.html import default_templates_dir, render_html  # noqa: E402
+from audit.write.report.pdf import file_url  # noqa: E402
 from audit.write.report.view import report_context  # noqa: E402
 
 BANK = ROOT / "questions"

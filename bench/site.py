@@ -39,6 +39,7 @@ from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
 from audit.read.bank import load_bank  # noqa: E402
+from audit.read.messages import load_messages  # noqa: E402
 from audit.site.pages import ASSET_DIR, ASSETS, build_site, site_templates_dir, write_pages  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,7 +65,7 @@ def _build(config_file: Path, site: Path) -> float:
 def plain_copy(work: Path) -> Path:
     """The repository's site as plain files: the generated pages, our assets, the same theme."""
     bank = load_bank(ROOT / "questions")
-    content = build_site(bank)
+    content = build_site(bank, load_messages([site_templates_dir()]))
     docs = work / "docs"
     write_pages(content, docs)
     for name in ASSETS.values():
@@ -96,7 +97,7 @@ def bench_build(runs: int) -> dict[str, float]:
         plugin = []
         for _ in range(runs):
             start = time.perf_counter()
-            build_site(load_bank(ROOT / "questions"))
+            build_site(load_bank(ROOT / "questions"), load_messages([site_templates_dir()]))
             plugin.append(time.perf_counter() - start)
         same = sorted(p.relative_to(work / "ours0").as_posix() for p in (work / "ours0").rglob("*.html"))
         assert same == sorted(p.relative_to(work / "plain0").as_posix() for p in (work / "plain0").rglob("*.html"))

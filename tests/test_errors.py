@@ -37,8 +37,8 @@ BANK_CASES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     ("typo in a key",
      lambda b: edit(b / "a.yaml", "        weight: 2\n", "        wieght: 2\n"),
      ["a.yaml:11: unknown key 'wieght' in sections[0].questions[0]; did you mean 'weight'? (allowed: id, "
-      "type, text, help, scale, options, bands, unit, range, weight, na, dont_know, evidence, applies_if, suggestion, kpis, "
-      "effort)"]),
+      "type, text, help, scale, options, bands, unit, range, weight, na, dont_know, evidence, applies_if, "
+      "suggestion, kpis, effort)"]),
     ("unquoted boolean key",
      lambda b: edit(b / "a.yaml", "{key: y,", "{key: yes,"),
      ["a.yaml:19: sections[0].questions[1].options[1].key: YAML reads this key as true/false (an unquoted "

@@ -287,7 +287,7 @@ def test_a_new_kind_is_loaded_scored_and_printed(rating: Rating, tmp_path: Path)
     assert result.departments["d1"].sections["sec"] == pytest.approx((75.0 + 100.0) / 2)
 
     blank = blank_response(bank, "en")
-    assert "  # 1 = ★ | 2 = ★★ | 3 = ★★★ | 4 = ★★★★ | 5 = ★★★★★ | na\n  stars:\n" in blank
+    assert "  # 1 = ★ | 2 = ★★ | 3 = ★★★ | 4 = ★★★★ | 5 = ★★★★★ | na | dont_know\n  stars:\n" in blank
 
     view = report_context(result, Words("en", load_messages([default_templates_dir()])))
     stars = next(qv for a in view.areas for s in a.sections for qv in s.questions if qv.id == "stars")
