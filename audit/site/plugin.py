@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -42,6 +43,13 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 # which our layout (languages under <lang>/) does not have; the language menu links straight
 # to the same page in the other language instead, which also works from file://.
 _ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def _site_name(title: str) -> Markup:
+    """The bank's title as ``site_name``: escaped once, here, because Material prints
+    ``config.site_name`` raw in most places; marked safe so that the places that do escape it
+    (``title="{{ config.site_name | e }}"``) do not escape it a second time."""
+    return Markup(html.escape(title))
 
 
 def problems_text(exc: InputError) -> str:
@@ -113,7 +121,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         extra = config.extra
         self.set_alternate = "alternate" not in extra and len(languages) > 1
         if self.config.title:
-            config.site_name = html.escape(text_of(bank.title, default))
+            config.site_name = _site_name(text_of(bank.title, default))
         self.theme_languages = {lang: self._theme_language(config, lang) for lang in languages}
         if self.theme_languages[default] is not None:
             config.theme["language"] = self.theme_languages[default]
@@ -188,7 +196,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         if self.theme_languages.get(lang):
             config.theme["language"] = self.theme_languages[lang]
         if self.config.title:
-            config.site_name = html.escape(text_of(content.bank.title, lang))
+            config.site_name = _site_name(text_of(content.bank.title, lang))
         if self.set_alternate:
             config.extra["alternate"] = [
                 {"name": content.strings[other]["language_name"], "lang": other,

@@ -117,6 +117,8 @@ def assert_page_shows(tab: Any, result: dict[str, Any]) -> int:
 
 
 def import_file(tab: Any, path: Path) -> str:
+    # empty the status first, so that the previous import's message is not read as this one's
+    tab.evaluate("() => document.querySelectorAll('[data-la-status]').forEach(n => { n.textContent = ''; })")
     tab.set_input_files("[data-action=import]", str(path))
     tab.wait_for_function("() => document.querySelector('[data-la-status]').textContent.length > 0")
     text: str = tab.inner_text("[data-la-status]")

@@ -1105,16 +1105,27 @@
     return state;
   }
 
+  /* Every write to localStorage goes through here. A write that fails (quota exceeded,
+     storage switched off) leaves what was saved before untouched, and the respondent is
+     told at once. Returns whether the value was saved. */
+  function storeItem(key, value) {
+    var store = storage();
+    if (!store) { ui.storage = false; return false; }
+    try {
+      store.setItem(key, value);
+      return true;
+    } catch (e) {
+      ui.notice = say("storage_full");
+      showNotice();
+      status(say("storage_full"), null, true);
+      return false;
+    }
+  }
+
   function save() {
     ui.state.updated = new Date().toISOString();
-    var store = storage();
-    if (!store) { ui.storage = false; return; }
-    try {
-      store.setItem(ui.key, JSON.stringify(ui.state));
-      ui.storage = true;
-    } catch (e) {
-      ui.storage = false;
-    }
+    if (!storage()) { ui.storage = false; return false; }
+    return storeItem(ui.key, JSON.stringify(ui.state));
   }
 
   /* The response file (docs/responses.md) of the answers in this browser (what export writes). */
@@ -1699,8 +1710,13 @@
         status(say("import_refused", { file: file.name, reason: got.reason }), got.details, true);
         return;
       }
+      var before = ui.state;
       ui.state = got.state;
-      save();
+      if (!save() && ui.storage) {  /* could not be kept: refuse it, keep what was there */
+        ui.state = before;
+        status(say("import_refused", { file: file.name, reason: say("storage_full_reason") }), null, true);
+        return;
+      }
       fillControls();
       refresh();
       var n = Object.keys(got.state.answers).length;
