@@ -5,7 +5,6 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -149,12 +148,11 @@ def make_bank(folder: Path, questions: list[dict[str, Any]], sections: list[dict
 # Rendering reports and forms is the slow part of the suite, and the suite runs its tests
 # one after the other. A report several tests read (or one that takes long and needs nothing
 # of the test) is made by a job: a function that runs the command line in processes of its
-# own. The jobs run one after the other on a thread of their own, from the first test on and
-# in the order the tests need them, so that they are rendered on another core while the
-# tests go on (a test that needs a job the thread has not begun runs it itself). The thread
-# and its processes run at a low priority: they take the time the tests leave, and do not
-# slow the browser of the site's tests. A job's result is a session fixture of the job's
-# name; no test writes to what it returns.
+# own. The jobs run one after the other on a thread of their own, in the order the tests need
+# them, so that they are rendered on another core while the tests go on (a test that needs a
+# job the thread has not begun runs it itself). They start with the first test outside
+# tests/site, so as not to slow the browser the site's tests drive. A job's result is a
+# session fixture of the job's name; no test writes to what it returns.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
 
@@ -186,14 +184,6 @@ def checked(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return done.stdout
 
 
-def _lower_priority() -> None:
-    """This thread, and the processes it starts, yield to everything else (Linux: a thread's
-    nice value is its own, and processes inherit it)."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-
-
 class Lane:
     """The jobs' thread (see above)."""
 
@@ -201,7 +191,7 @@ class Lane:
         self.folder = folder
         self.started = False
         self.duo = _duo(folder / "duo")  # inputs jobs and tests share (see duo_inputs)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs", initializer=_lower_priority)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
         self._futures: dict[str, Future[Any]] = {}
 
     def start(self, name: str) -> None:
@@ -242,10 +232,16 @@ def lane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lane]:
         jobs.close()
 
 
+SITE_TESTS = ROOT / "tests" / "site"
+
+
 @pytest.fixture(autouse=True)
-def _start_jobs(lane: Lane, request: pytest.FixtureRequest) -> None:
-    if not lane.started:
-        lane.start_for(request.session.items)
+def _start_jobs(request: pytest.FixtureRequest) -> None:
+    if SITE_TESTS in Path(request.node.path).parents:
+        return
+    jobs: Lane = request.getfixturevalue("lane")
+    if not jobs.started:
+        jobs.start_for(request.session.items)
 
 
 @dataclass(frozen=True)
