@@ -22,7 +22,6 @@ import random
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from audit.read.bank import load_bank
 from audit.read.messages import load_messages
 from audit.resources import packaged_templates
 from audit.run.audit import audit
+from audit.run.batch import Outcome
 from audit.run.commands import export_words
 from audit.run.options import Options
 from audit.run.report import build_report
@@ -312,23 +312,6 @@ def test_names_reach_the_score_table_escaped(name: str, tmp_path: Path) -> None:
     assert not raw_controls(out)
     assert printable(name) in out  # shown, as text: markup and emoji codes kept literally
     assert "warning" in out and out.count(printable(name)) >= 2
-
-
-@dataclass
-class Outcome:
-    client: str
-    pdf: str | None = None
-    pages: int = 0
-    respondents: int = 0
-    score: float | None = None
-    level: str | None = None
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    failure: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and self.failure is None
 
 
 @pytest.mark.parametrize("name", NASTY_NAMES, ids=[repr(n) for n in NASTY_NAMES])
