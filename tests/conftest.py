@@ -148,11 +148,11 @@ def make_bank(folder: Path, questions: list[dict[str, Any]], sections: list[dict
 # Rendering reports and forms is the slow part of the suite, and the suite runs its tests
 # one after the other. A report several tests read (or one that takes long and needs nothing
 # of the test) is made by a job: a function that runs the command line in processes of its
-# own. The jobs run one after the other on a thread of their own, the last needed first, so
-# that they are rendered on another core while the tests go on; a test that needs a job the
-# thread has not begun runs it itself. They start with the first test outside tests/site, so
-# as not to slow the browser the site's tests drive. A job's result is a session fixture of
-# the job's name; no test writes to what it returns.
+# own. The jobs run one after the other on a thread of their own, in the order the tests need
+# them, so that they are rendered on another core while the tests go on (a test that needs a
+# job the thread has not begun runs it itself). They start with the first test outside
+# tests/site, so as not to slow the browser the site's tests drive. A job's result is a
+# session fixture of the job's name; no test writes to what it returns.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
 
@@ -200,12 +200,12 @@ class Lane:
             self._futures[name] = self._pool.submit(JOBS[name], self.folder / name)
 
     def start_for(self, items: list[pytest.Item]) -> None:
-        """Queue the jobs ``items`` use, the last needed first: the tests themselves run the
-        first ones (see :meth:`get`) while the thread works from the other end."""
+        """Start the jobs ``items`` use, the first needed first."""
         self.started = True
-        needed = dict.fromkeys(name for item in items for name in getattr(item, "fixturenames", ()) if name in JOBS)
-        for name in reversed(needed):
-            self.start(name)
+        for item in items:
+            for name in getattr(item, "fixturenames", ()):
+                if name in JOBS:
+                    self.start(name)
 
     def get(self, name: str) -> Any:
         """The job's result; a job the thread has not begun yet is run here and now instead."""
