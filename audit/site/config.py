@@ -9,6 +9,12 @@ plugins:
       pages: [home, about, sections, results, team]
       organisation: Acme S.L.  # filled in for every respondent (default: empty)
       templates: my-templates  # folder whose templates and messages.yaml win over ours
+      contact: Ana Ruiz, ana@consultora.example   # who respondents ask (home page and finish)
+      deadline: 2027-01-15     # the date answers are due (home page and finish)
+      instructions: ...        # a paragraph from the consultant, as plain text
+      live_scores: true        # false: scores only on the results page, not while answering
+      collect_url: http://127.0.0.1:8765   # loyalty-audit collect: adds the send button
+      collect_token: TOKEN     # the collection server's token
 ```
 """
 
@@ -49,3 +55,21 @@ class SiteConfig(base.Config):  # type: ignore[no-untyped-call]
 
     templates = c.Optional(c.Dir(exists=True))
     """A folder of page templates and messages.yaml that win over the packaged ones."""
+
+    contact = c.Optional(c.Type(str))
+    """Who respondents ask about the questionnaire (name, e-mail, phone), as plain text."""
+
+    deadline = c.Optional(c.Type(str))
+    """The date answers are due, ``YYYY-MM-DD``."""
+
+    instructions = c.Optional(c.Type(str))
+    """A paragraph from the consultant shown on the home page and at the finish, as plain text."""
+
+    live_scores = c.Type(bool, default=True)
+    """Show scores while answering; false shows them on the results page only."""
+
+    collect_url = c.Optional(c.Type(str))
+    """The collection server's address (``loyalty-audit collect``); adds the send button."""
+
+    collect_token = c.Optional(c.Type(str))
+    """The collection server's token, sent as ``Authorization: Bearer TOKEN``."""
