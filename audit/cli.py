@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, printable
 from .run.options import Options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,7 +169,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
     written = build_report(list(responses), options, output=output, html=html)
     for warning in written.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if written.pdf is not None:
         click.echo(f"wrote {written.pdf} ({written.pages} pages)")
     if written.html is not None:
