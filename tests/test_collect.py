@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -26,6 +27,8 @@ import yaml
 
 from audit.read.answers import load_responses
 from audit.read.bank import load_bank
+from audit.run.collect import collect_app
+from audit.run.inbox import Inbox
 
 from .conftest import DEMO, ROOT, cli
 from .site.site_support import mkdocs_build
@@ -157,7 +160,8 @@ def test_sending_again_replaces_the_file_and_keeps_every_earlier_version(project
                                             for n in anonymous)
     assert files_in(answers) == sorted(["README.md", f"web-{RESPONDENT}.json", *anonymous,
                                         *(f".history/{p.name}" for p in history)])
-    # the CLI reads the latest version once and the anonymous ones, never .history/
+    # the CLI reads the latest version once and the anonymous ones, never .history/ nor a temporary file
+    (answers / f".web-{RESPONDENT}.json.x7y8z9.tmp").write_bytes(b'{"bank": "loyalty-')
     assert scores(answers)["respondents"] == 3
     assert load_responses([answers / ".history"], BANK).respondents[0].comments["fo-shop-window"] == "version 0"
 
@@ -231,11 +235,13 @@ def test_a_flood_from_one_client_gets_429_with_retry_after(project: Path) -> Non
         server.stop()
 
 
+PREFLIGHT = {"Access-Control-Request-Method": "POST",
+             "Access-Control-Request-Headers": "authorization, content-type, x-respondent-id"}
+
+
 def test_cors_lets_file_pages_send_and_narrows_to_chosen_origins(project: Path) -> None:
-    preflight = {"Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization, content-type, x-respondent-id"}
     with collecting(project) as server:
-        allowed = httpx.options(f"{server.url}/responses", headers={"Origin": "null", **preflight})
+        allowed = httpx.options(f"{server.url}/responses", headers={"Origin": "null", **PREFLIGHT})
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "*"
         assert {"authorization", "content-type", "x-respondent-id"} <= {
@@ -245,12 +251,19 @@ def test_cors_lets_file_pages_send_and_narrows_to_chosen_origins(project: Path) 
         assert refused.status_code == 422 and refused.headers["access-control-allow-origin"] == "*"
         assert refused.headers["access-control-expose-headers"] == "Retry-After"
         server.stop()
-    with collecting(project, "--allow-origin", "https://audit.example.com") as server:
-        ok = httpx.options(f"{server.url}/responses", headers={"Origin": "https://audit.example.com", **preflight})
-        assert ok.status_code == 200
-        assert ok.headers["access-control-allow-origin"] == "https://audit.example.com"
-        assert httpx.options(f"{server.url}/responses", headers={"Origin": "null", **preflight}).status_code == 400
-        server.stop()
+    # narrowed: only the origin given may send (the same application, in this process)
+    narrowed = collect_app(Inbox(project / "answers"), BANK, "a-token-of-our-own-0123",
+                           allow_origins=("https://audit.example.com",))
+
+    async def preflights() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=narrowed), base_url="http://test") as client:
+            return (await client.options("/responses", headers={"Origin": "https://audit.example.com", **PREFLIGHT}),
+                    await client.options("/responses", headers={"Origin": "null", **PREFLIGHT}))
+
+    ok, refused_origin = asyncio.run(preflights())
+    assert ok.status_code == 200
+    assert ok.headers["access-control-allow-origin"] == "https://audit.example.com"
+    assert refused_origin.status_code == 400
 
 
 def test_bad_settings_exit_2_before_listening(tmp_path: Path, project: Path) -> None:
@@ -262,6 +275,12 @@ def test_bad_settings_exit_2_before_listening(tmp_path: Path, project: Path) -> 
     assert run.returncode == 2 and "--token: expected at least 16 letters" in run.stderr
     run = cli("collect", str(project), "--allow-origin", "*.example.com")
     assert run.returncode == 2 and "--allow-origin *.example.com: expected an origin" in run.stderr
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = cli("collect", str(project), "--port", str(port))
+    assert run.returncode == 2
+    assert run.stderr == f"{project}:1: cannot listen on 127.0.0.1 port {port} (address already in use); expected " \
+                         "a free port (--port) on an address of this machine (--host)\n"
 
 
 # -- init --collect-url: the site's options, and the server that goes with them ----------

@@ -347,10 +347,10 @@ def open_collector(project_dir: Path, settings: Settings) -> Collector:
         family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
         sock = socket.create_server((settings.host, settings.port), family=family)
     except OSError as exc:
+        reason = (exc.strerror or str(exc)).split(" (while attempting")[0].lower()  # create_server's addition
         raise InputError([Problem(str(project_dir), 1, f"cannot listen on {settings.host} port {settings.port} "
-                                                       f"({(exc.strerror or str(exc)).lower()}); expected a free "
-                                                       "port (--port) on an address of this machine (--host)")]) \
-            from None
+                                                       f"({reason}); expected a free port (--port) on an address "
+                                                       "of this machine (--host)")]) from None
     return Collector(project.root, inbox, bank, token, token_from, settings, sock, cleaned)
 
 
