@@ -216,7 +216,7 @@ def test_refusals_are_json_problems_and_write_nothing(project: Path, tmp_path: P
         missing = httpx.get(f"{server.url}/answers")
         assert (missing.status_code, missing.json()) == (404, {"problems": ["not found"]})
         assert httpx.get(f"{server.url}/responses").status_code == 405
-        server.stop()
+        server.stop(signal.SIGINT)  # Ctrl+C: as clean as SIGTERM
     assert files_in(project / "answers") == ["README.md"]
 
 
