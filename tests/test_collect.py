@@ -411,3 +411,20 @@ def test_sigterm_during_a_load_keeps_every_acknowledged_submission(project: Path
     for (_, body), status in zip(bodies, statuses, strict=True):
         if status == 201:
             assert on_disk[body] == 1, body[:80]
+
+
+def test_a_folder_that_cannot_be_written_is_a_500_and_nothing_is_acknowledged(tmp_path: Path) -> None:
+    gone = tmp_path / "answers"  # removed while the server runs (as root, a read-only folder would not stop it)
+    token = "a-token-of-our-own-0123"
+    app = collect_app(Inbox(gone), BANK, token)
+
+    async def send() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await client.post("/responses", content=demo_body(),
+                                     headers={"Authorization": f"Bearer {token}", "X-Respondent-Id": RESPONDENT})
+
+    reply = asyncio.run(send())
+    assert reply.status_code == 500
+    assert reply.json() == {"problems": ["the server cannot save answers now (no such file or directory); nothing "
+                                         "was saved: expected another try later"]}
+    assert not gone.exists()

@@ -237,10 +237,10 @@ def collect_app(inbox: Inbox, bank: Bank, token: str, *, rate: int = DEFAULT_RAT
                 async with queues.of(respondent):
                     saved = await run_in_threadpool(inbox.save, raw, respondent, received)
         except OSError as exc:
-            log.exception("cannot save a submission from %s", client)
             reason = (exc.strerror or type(exc).__name__).lower()
-            return _problems(500, [f"the server cannot save answers now ({reason}); nothing was saved, "
-                                   "expected to try again later"])
+            submitted(500, client, len(raw), f"not saved: {reason}")
+            return _problems(500, [f"the server cannot save answers now ({reason}); nothing was saved: "
+                                   "expected another try later"])
         submitted(201, client, len(raw), saved.name + (f", the previous version kept as {saved.kept}"
                                                        if saved.kept else ""))
         return JSONResponse({"file": saved.name, "received": _received(received)}, status_code=201)
