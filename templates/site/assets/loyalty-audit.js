@@ -147,6 +147,36 @@
     return text;
   }
 
+  /*
+   * A number as a respondent typed it in `lang`. The language's decimal sign always means
+   * decimals (2,5 in Spanish); the other sign (a point in Spanish, a comma in English) means
+   * decimals too unless exactly three digits follow a non-zero whole part: "1.500" in Spanish
+   * and "1,500" in English could be a thousand and a half or one and a half, and are refused
+   * ({problem: "number_ambiguous"}) rather than guessed. Returns {value}, {empty} or {problem}.
+   */
+  function parseNumber(text, lang) {
+    var s = String(text || "").replace(/[\s\u00a0\u202f]/g, "").replace(/\u2212/g, "-");
+    if (!s) { return { empty: true }; }
+    var m = /^([+-]?)(\d*)([.,]?)(\d*)$/.exec(s);
+    if (!m) {
+      return { problem: /^[+-]?\d[\d.,]*$/.test(s) ? "number_ambiguous" : "number_format" };
+    }
+    var sign = m[1], whole = m[2], sep = m[3], part = m[4];
+    if (!whole && !part) { return { problem: "number_format" }; }
+    if (sep && sep !== decimalSign(lang) && part.length === 3 && /[1-9]/.test(whole)) {
+      return { problem: "number_ambiguous" };
+    }
+    return { value: Number(sign + (whole || "0") + (part ? "." + part : "")) };
+  }
+
+  function decimalSign(lang) {
+    try {
+      var parts = new Intl.NumberFormat(lang || "en").formatToParts(1.5);
+      for (var i = 0; i < parts.length; i++) { if (parts[i].type === "decimal") { return parts[i].value; } }
+    } catch (e) { /* a language Intl does not know: English */ }
+    return ".";
+  }
+
   /* ------------------------------------------------------------ kinds ---------- */
 
   function optionKeys(q) {
@@ -273,17 +303,18 @@
         return null;
       },
       fill: function (field, value) {
-        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        var input = $("input[data-number]", field), naBox = $("input[type=checkbox][value=na]", field);
         var dkBox = $("input[type=checkbox][data-dont-know]", field);
-        if (input) {
-          input.value = typeof value === "number" ? String(value) : "";
+        var typing = input && input === doc().activeElement && parseNumber(input.value, ui.lang).value === value;
+        if (input && !typing) {  /* what is being typed stays as typed while it means the same */
+          input.value = typeof value === "number" ? numberText(value) : "";
           input.disabled = value === "na" || value === "dont_know";
         }
         if (naBox) { naBox.checked = value === "na"; }
         if (dkBox) { dkBox.checked = value === "dont_know"; }
       },
       read: function (field, q, target) {
-        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        var input = $("input[data-number]", field), naBox = $("input[type=checkbox][value=na]", field);
         var dkBox = $("input[type=checkbox][data-dont-know]", field);
         var boxes = [naBox, dkBox].filter(Boolean);
         if (boxes.indexOf(target) >= 0) {  /* N/A and "I don't know" exclude each other and the number */
@@ -296,15 +327,19 @@
         }
         if (naBox && naBox.checked) { return "na"; }
         if (dkBox && dkBox.checked) { return "dont_know"; }
-        if (input.value === "" && !input.validity.badInput) {
+        var typed = parseNumber(input.value, ui.lang);
+        if (typed.empty) {
           setError(field, "");
           return undefined;
         }
-        var number = input.value === "" ? NaN : Number(input.value);
-        var ok = !SHAPES.numeric.normalise(q, number)[1];
-        setError(field, ok ? "" : (q.range ? say("number_range", { lo: formatG(q.range[0]), hi: formatG(q.range[1]) })
+        if (typed.problem) {  /* never guessed: "1.500" could be 1500 or 1.5 */
+          setError(field, say(typed.problem, { text: input.value.trim() }));
+          return undefined;
+        }
+        var ok = !SHAPES.numeric.normalise(q, typed.value)[1];
+        setError(field, ok ? "" : (q.range ? say("number_range", { lo: numberText(q.range[0]), hi: numberText(q.range[1]) })
           : say("number_invalid")));
-        return ok ? number : undefined;
+        return ok ? typed.value : undefined;
       }
     },
     free: {  /* a text, never scored: a text area */
@@ -317,7 +352,7 @@
       score: function () { return null; },
       fill: function (field, value) {
         var area = $("textarea", field);
-        if (area) { area.value = typeof value === "string" ? value : ""; }
+        if (area && !(area === doc().activeElement && area.value === value)) { area.value = typeof value === "string" ? value : ""; }
       },
       read: function (field) {
         var area = $("textarea", field);
@@ -993,7 +1028,7 @@
   /* ==================================================================== page === */
 
   var ui = { data: null, bank: null, kinds: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true,
-    team: [], bound: false, notice: "" };
+    team: [], bound: false, notice: "", base: null, leaving: 0, formats: {} };
 
   function doc() { return root.document; }
 
@@ -1032,6 +1067,39 @@
     if (has(value, ui.lang)) { return value[ui.lang]; }
     var keys = Object.keys(value);
     return keys.length ? value[keys[0]] : "";
+  }
+
+  /* ------------------------------------------------------------------ numbers -- */
+
+  /* One number format per language: rounded as Python rounds (fixed), then written with the
+     page language's signs, as the report writes them (61,5 in Spanish, 61.5 in English). */
+  function formatter(digits, percent) {
+    var key = (percent ? "%" : "") + digits;
+    if (!has(ui.formats, key)) {
+      var options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+      if (percent) { options.style = "percent"; }
+      var made;
+      try { made = new Intl.NumberFormat(ui.lang || "en", options); } catch (e) { made = new Intl.NumberFormat("en", options); }
+      put(ui.formats, key, made);
+    }
+    return ui.formats[key];
+  }
+
+  function num(x, digits) {
+    if (x === null || x === undefined) { return "—"; }
+    return formatter(digits, false).format(Number(fixed(x, digits)));
+  }
+
+  /* A fraction in 0..1 as a percentage: "62 %" (es), "62%" (en). */
+  function pct(fraction, digits) {
+    if (fraction === null || fraction === undefined) { return "—"; }
+    return formatter(digits, true).format(Number(fixed(100 * fraction, digits)) / 100);
+  }
+
+  /* A number as a respondent would type it back: the language's decimal sign, no grouping. */
+  function numberText(value) {
+    var text = String(value);
+    return /e/i.test(text) ? text : text.replace(".", decimalSign(ui.lang));
   }
 
   function setText(selector, text, scope) {
@@ -1101,8 +1169,9 @@
     ui.notice = say("migrated", { version: best.version }) +
       (read.dropped.length ? " " + say("import_dropped", { version: best.version, list: read.dropped.join(", ") }) : "");
     ui.state = state;
+    ui.base = blankState();
     save();
-    return state;
+    return ui.state;
   }
 
   /* Every write to localStorage goes through here. A write that fails (quota exceeded,
@@ -1122,10 +1191,70 @@
     }
   }
 
+  function copyState(state) { return cleanState(JSON.parse(JSON.stringify(state))); }
+
+  function readStored() {
+    var store = storage();
+    try {
+      var raw = store ? store.getItem(ui.key) : null;
+      return raw ? cleanState(JSON.parse(raw)) : null;
+    } catch (e) { return null; }
+  }
+
+  /* Apply to `target` what changed from `base` to `from`, field by field and question by
+     question: how two tabs (or a tab and what it last read) are merged, so that no answer
+     given in either is lost. */
+  function mergeInto(target, from, base) {
+    ["organisation", "name", "department"].forEach(function (k) {
+      if (from[k] !== base[k]) { target[k] = from[k]; }
+    });
+    ["profile", "answers", "comments"].forEach(function (k) {
+      var ids = Object.keys(from[k]).concat(Object.keys(base[k]));
+      ids.forEach(function (id) {
+        var now = has(from[k], id) ? JSON.stringify(from[k][id]) : undefined;
+        var was = has(base[k], id) ? JSON.stringify(base[k][id]) : undefined;
+        if (now === was) { return; }
+        if (now === undefined) { delete target[k][id]; } else { put(target[k], id, from[k][id]); }
+      });
+    });
+    return target;
+  }
+
+  function sameAnswers(a, b) {
+    var strip = function (x) { var c = copyState(x); c.updated = null; return JSON.stringify(c); };
+    return strip(a) === strip(b);
+  }
+
+  /* Save this tab's changes over what is stored now (another tab may have saved since). */
   function save() {
     ui.state.updated = new Date().toISOString();
     if (!storage()) { ui.storage = false; return false; }
-    return storeItem(ui.key, JSON.stringify(ui.state));
+    var stored = readStored(), mine = ui.state;
+    if (stored && ui.base) {
+      var merged = mergeInto(stored, mine, ui.base);
+      merged.updated = mine.updated;
+      ui.state = merged;
+      if (!sameAnswers(merged, mine)) { fillControls(); }
+    }
+    var ok = storeItem(ui.key, JSON.stringify(ui.state));
+    if (ok) { ui.base = copyState(ui.state); }
+    return ok;
+  }
+
+  /* Another tab saved: take its answers, keep this tab's unsaved ones, and show them. */
+  function onStorage(event) {
+    if (!ui.data || !ui.state) { return; }
+    if (event.key === ui.key + ":sent") { showSent(); return; }
+    if (event.key !== ui.key && event.key !== null) { return; }
+    var incoming = null;
+    try { incoming = event.newValue ? cleanState(JSON.parse(event.newValue)) : null; } catch (e) { return; }
+    if (event.key === null || !incoming) { incoming = blankState(); }
+    var base = copyState(incoming);
+    if (ui.base) { mergeInto(incoming, ui.state, ui.base); }
+    ui.state = incoming;
+    ui.base = base;
+    fillControls();
+    refresh();
   }
 
   /* The response file (docs/responses.md) of the answers in this browser (what export writes). */
@@ -1238,17 +1367,29 @@
     var first = order.filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
     $$("a[data-la-first]").forEach(function (a) { if (first) { a.href = sectionHref(first); } });
     var page = $("[data-la-page]");
-    var nextLink = $(".la-next a");
-    if (page && nextLink && page.getAttribute("data-section")) {
+    var nextLink = $("[data-la-next]"), prevLink = $("[data-la-prev]");
+    if (page && page.getAttribute("data-section")) {
       var here = order.indexOf(page.getAttribute("data-section"));
-      var next = order.slice(here + 1).filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
-      if (next) {
+      var usable = function (id) { return open[id] && has(ui.data.pages.sections, id); };
+      var next = order.slice(here + 1).filter(usable)[0];
+      var prev = order.slice(0, here).filter(usable).pop();
+      var after = ui.data.pages.finish ? "finish" : (ui.data.pages.results ? "results" : null);
+      if (nextLink && next) {
         nextLink.href = sectionHref(next);
         nextLink.textContent = t(bankIndex(ui.bank).sections[next].section.title) + " →";
-      } else if (ui.data.pages.results) {
-        nextLink.href = ui.root + ui.data.pages.results;
-        nextLink.textContent = say("nav_results") + " →";
+      } else if (nextLink && after) {
+        nextLink.href = ui.root + ui.data.pages[after];
+        nextLink.textContent = say("nav_" + after) + " →";
       }
+      if (prevLink && prev) {
+        prevLink.href = sectionHref(prev);
+        prevLink.textContent = "← " + t(bankIndex(ui.bank).sections[prev].section.title);
+      } else if (prevLink && ui.data.pages.about) {
+        prevLink.href = ui.root + ui.data.pages.about;
+        prevLink.textContent = "← " + say("nav_about");
+      }
+      var firstQuestion = $$("[data-la-q]", page).filter(function (q) { return !q.hidden; })[0];
+      $$("[data-la-skip]", page).forEach(function (a) { if (firstQuestion) { a.href = "#" + firstQuestion.id; } });
     }
     return profile;
   }
@@ -1276,11 +1417,12 @@
   function fillControls() {
     $$("[data-question]").forEach(fillQuestion);
     $$("[data-comment]").forEach(function (box) {
-      var id = box.getAttribute("data-comment");
-      box.value = has(ui.state.comments, id) ? ui.state.comments[id] : "";
+      var id = box.getAttribute("data-comment"), value = has(ui.state.comments, id) ? ui.state.comments[id] : "";
+      if (!(box === doc().activeElement && box.value.trim() === value.trim())) { box.value = value; }
     });
     $$("[data-respondent]").forEach(function (input) {
-      input.value = ui.state[input.getAttribute("data-respondent")] || "";
+      var value = ui.state[input.getAttribute("data-respondent")] || "";
+      if (!(input === doc().activeElement && input.value === value)) { input.value = value; }
     });
     $$("[data-profile]").forEach(function (field) {
       var id = field.getAttribute("data-profile");
@@ -1291,7 +1433,7 @@
   }
 
   function setError(field, message) {
-    var box = $("[data-la-error]", field), input = $("input[type=number]", field);
+    var box = $("[data-la-error]", field), input = $("input[data-number]", field);
     if (box) { box.textContent = message || ""; }
     if (input) {
       if (message) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
@@ -1357,7 +1499,8 @@
     function label(pair, percent) {
       if (!pair[1]) { return ""; }
       var text = say("answered_of", { n: pair[0], total: pair[1] });
-      return percent ? text + " · " + fixed(100 * pair[0] / pair[1], 0) + " %" : text;
+      if (!percent) { return text; }
+      return text + " · " + pct(pair[0] / pair[1], 0) + (pair[0] === pair[1] ? " · " + say("done") : "");
     }
     $$("[data-progress]").forEach(function (node) {
       var ref = node.getAttribute("data-progress"), pair = null;
@@ -1365,12 +1508,29 @@
         pair = p.sections[ref.slice(8)];
       } else if (ref.indexOf("area:") === 0) { pair = p.areas[ref.slice(5)]; }
       if (pair) { node.textContent = label(pair, ref === "overall"); }
+      if (ref === "overall") { node.toggleAttribute("data-done", !!(pair[1] && pair[0] === pair[1])); }
     });
+    var done = !!(p.overall[1] && p.overall[0] === p.overall[1]);
+    $$("[data-la-done]").forEach(function (node) { node.hidden = !done; });
+    /* the home page counts what is asked of this respondent, as progress does */
+    var sections = ui.bank.areas.reduce(function (n, area) {
+      return n + area.sections.filter(function (section) { return p.sections[section.id][1] > 0; }).length;
+    }, 0);
+    setText("[data-la-facts]", say("home_facts", { questions: p.overall[1], sections: sections,
+      minutes: Math.max(5, Math.ceil(p.overall[1] * 0.5 / 5) * 5) }));
+    var finish = $("[data-la-finish-status]");
+    if (finish) {
+      finish.textContent = done ? say("finish_complete", { total: p.overall[1] })
+        : say("finish_incomplete", { n: p.overall[0], total: p.overall[1] });
+      finish.classList.toggle("is-done", done);
+      fillList($("[data-la-list=unanswered]"), unansweredList(bankIndex(ui.bank)));
+    }
     $$("[data-meter]").forEach(function (node) {
       var ref = node.getAttribute("data-meter");
       var pair = ref === "overall" ? p.overall : (p.sections[ref.slice(8)] || [0, 0]);
       node.style.width = (pair[1] ? 100 * pair[0] / pair[1] : 0) + "%";
     });
+    return p;
   }
 
   /* The result's node of "overall", "area:ID" or "section:ID" (score, level, coverage,
@@ -1399,7 +1559,7 @@
 
   function provisionalNote() {
     var min = ui.bank.min_coverage === undefined || ui.bank.min_coverage === null ? 0.5 : ui.bank.min_coverage;
-    return say("provisional_note", { min: fixed(100 * min, 0) });
+    return say("provisional_note", { min: num(100 * min, 0) });
   }
 
   /* The word "provisional" after a score drawn by the script (the templates carry their own, data-la-prov). */
@@ -1410,7 +1570,7 @@
   function showScores(result) {
     $$("[data-score]").forEach(function (node) {
       var item = nodeOf(result, node.getAttribute("data-score"));
-      node.textContent = fixed(item ? item.score : null, 1);
+      node.textContent = num(item ? item.score : null, 1);
       markProvisional(node, shownProvisional(item));
     });
     $$("[data-la-prov]").forEach(function (badge) {
@@ -1431,7 +1591,7 @@
     return result;
   }
 
-  function status(message, details, isError) {
+  function status(message, details, isError, extra) {
     $$("[data-la-status]").forEach(function (node) {
       node.textContent = "";
       node.classList.toggle("is-error", !!isError);
@@ -1439,6 +1599,7 @@
       if (details && details.length) {
         node.appendChild(el("ul", {}, details.slice(0, 20).map(function (d) { return el("li", {}, [d]); })));
       }
+      if (extra) { node.appendChild(doc().createTextNode(" ")); node.appendChild(extra.cloneNode(true)); }
     });
   }
 
@@ -1463,8 +1624,8 @@
     var index = bankIndex(ui.bank);
     var level = (ui.bank.levels || []).filter(function (l) { return l.key === result.overall.level; })[0];
     setText("[data-level-summary]", shownProvisional(result.overall) ? provisionalNote() : (level ? t(level.summary) : ""), page);
-    setText("[data-completion]", result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %", page);
-    setText("[data-ptt]", result.overall.percent_to_target === null ? "—" : fixed(100 * result.overall.percent_to_target, 0) + " %", page);
+    setText("[data-completion]", pct(result.overall.completion, 0), page);
+    setText("[data-ptt]", pct(result.overall.percent_to_target, 0), page);
     $$("[data-ptt]", page).forEach(function (node) {
       markProvisional(node, shownProvisional(result.overall) && result.overall.percent_to_target !== null);
     });
@@ -1532,7 +1693,7 @@
       list.appendChild(el("li", { "data-recommendation": rec.question }, [
         el("p", { "class": "la-recs__head" }, [
           questionLink(rec.question), " ",
-          el("span", { "class": "la-gain" }, [say("gain", { gain: fixed(rec.gain, 1) })]), " ",
+          el("span", { "class": "la-gain" }, [say("gain", { gain: num(rec.gain, 1) })]), " ",
           el("span", { "class": "la-effort" }, [say("effort") + ": " + say("effort_" + rec.effort)])
         ]),
         rec.focus && rec.focus.length ? el("p", { "class": "la-recs__focus", "data-focus": rec.focus.join(" ") }, [
@@ -1617,7 +1778,7 @@
         "class": "la-radar__dot" + (item.provisional ? " la-radar__dot--provisional" : "") }));
     });
     var legend = el("ol", { "class": "la-legend" }, items.map(function (item) {
-      var text = t(item.section.title) + " — " + fixed(item.score, 1);
+      var text = t(item.section.title) + " — " + num(item.score, 1);
       return markProvisional(el("li", {}, item.provisional ? [text + " ", provisionalBadge()] : [text]),
         item.provisional);
     }));
@@ -1647,7 +1808,7 @@
         "class": "la-bars__bar la-bars__bar--" + (i % 4) + (provisional ? " la-bars__bar--provisional" : "") }));
       var tx = barW * target / 100 + 1;
       chart.appendChild(svg("line", { x1: tx, y1: y + 17, x2: tx, y2: y + 45, "class": "la-bars__target" }));
-      chart.appendChild(markProvisional(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, fixed(value, 1)),
+      chart.appendChild(markProvisional(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, num(value, 1)),
         provisional));
     });
     return chart;
@@ -1660,10 +1821,61 @@
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   }
 
+  /* ORGANISATION[-DEPARTMENT]-ID-DATE.json: ID is the first 8 characters of this browser's
+     respondent id, so two people of one department on one day never get the same name. */
   function exportName(file) {
     var date = new Date().toISOString().slice(0, 10);
-    var parts = [slug(file.organisation) || slug(ui.bank.id), slug(file.respondent.department || UNSPECIFIED), date];
-    return parts.join("-") + ".json";
+    var parts = [slug(file.organisation) || slug(ui.bank.id), slug(file.respondent.department),
+      respondentId().slice(0, 8).toLowerCase(), date];
+    return parts.filter(Boolean).join("-") + ".json";
+  }
+
+  var RESPONDENT_ID = "loyalty-audit:respondent-id";
+
+  /* This browser's respondent id (the collection protocol's X-Respondent-Id): 32 random hex
+     digits, made once and kept. */
+  function respondentId() {
+    var store = storage(), id = null;
+    try { id = store ? store.getItem(RESPONDENT_ID) : null; } catch (e) { id = null; }
+    if (id && /^[A-Za-z0-9_-]{16,64}$/.test(id)) { return id; }
+    if (!ui.respondentId) {
+      var bytes = new Uint8Array(16);
+      root.crypto.getRandomValues(bytes);
+      ui.respondentId = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    }
+    try { if (store) { store.setItem(RESPONDENT_ID, ui.respondentId); } } catch (e) { /* kept for this page only */ }
+    return ui.respondentId;
+  }
+
+  /* Answers handed over (exported or sent) as they were saved: leaving later warns only if they changed. */
+  function markHanded() {
+    storeItem(ui.key + ":handed", ui.state.updated || "");
+  }
+
+  function unhanded() {
+    if (!ui.data || !ui.state) { return false; }
+    var any = Object.keys(ui.state.answers).length || Object.keys(ui.state.comments).length;
+    if (!any) { return false; }
+    var handed = null;
+    try { handed = storage() ? storage().getItem(ui.key + ":handed") : null; } catch (e) { handed = null; }
+    return handed !== (ui.state.updated || "");
+  }
+
+  function onBeforeUnload(event) {
+    if (Date.now() - ui.leaving < 5000 || !unhanded()) { return; }  /* a link to another page of the site */
+    var activation = root.navigator && root.navigator.userActivation;
+    if (activation && !activation.hasBeenActive) { return; }  /* browsers ask only on a page the person used */
+    event.preventDefault();
+    event.returnValue = say("leave_warning");
+    return event.returnValue;
+  }
+
+  /* A click on a link to another page of this site: the answers stay in this browser, no warning. */
+  function noteLeaving(event) {
+    var a = event.target instanceof root.Element ? event.target.closest("a[href]") : null;
+    if (!a || !ui.data || a.hasAttribute("download") || (a.target && a.target !== "_self")) { return; }
+    var site = new URL(ui.root, root.location.href).href;
+    if (a.href.indexOf(site) === 0) { ui.leaving = Date.now(); }
   }
 
   function exportAnswers() {
@@ -1677,6 +1889,7 @@
     a.click();
     a.remove();
     root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
+    markHanded();
     status(say("exported", { file: name }));
   }
 
@@ -1711,6 +1924,12 @@
         return;
       }
       var before = ui.state;
+      var had = Object.keys(before.answers).length, n = Object.keys(got.state.answers).length;
+      if (had && !root.confirm(say("import_confirm", { n: had, m: n, file: file.name }))) {
+        status(say("import_cancelled", { file: file.name }));
+        return;
+      }
+      var undo = had ? storeItem(ui.key + ":before-import", JSON.stringify(before)) : false;
       ui.state = got.state;
       if (!save() && ui.storage) {  /* could not be kept: refuse it, keep what was there */
         ui.state = before;
@@ -1719,15 +1938,30 @@
       }
       fillControls();
       refresh();
-      var n = Object.keys(got.state.answers).length;
       var message = say("imported", { n: n, file: file.name });
       if (got.dropped.length) {
         message += " " + say("import_dropped", { version: got.version, list: got.dropped.join(", ") });
       }
-      status(message);
+      status(message, null, false, undo ? el("button", { type: "button", "class": "md-button", "data-action": "undo-import" },
+        [say("undo_import")]) : null);
     }, function () {
       status(say("import_refused", { file: file.name, reason: say("not_json") }), null, true);
     }).then(function () { input.value = ""; });
+  }
+
+  /* The answers this browser had before the last import, back again. */
+  function undoImport() {
+    var store = storage(), raw = null;
+    try { raw = store ? store.getItem(ui.key + ":before-import") : null; } catch (e) { raw = null; }
+    if (!raw) { return; }
+    var previous;
+    try { previous = cleanState(JSON.parse(raw)); } catch (e) { return; }
+    ui.state = previous;
+    if (!save() && ui.storage) { return; }
+    try { store.removeItem(ui.key + ":before-import"); } catch (e) { /* kept */ }
+    fillControls();
+    refresh();
+    status(say("undone"));
   }
 
   function resetAnswers() {
@@ -1744,6 +1978,121 @@
     $$("[data-question]").forEach(function (field) { setError(field, ""); });
     refresh();
     status(say("reset_done"));
+  }
+
+  /* ---------------------------------------------------------------------- send --- */
+
+  /* The collection server of the plugin's collect_url (docs/site-hooks.md#sending), or null. */
+  function collector() {
+    var options = ui.data && ui.data.options;
+    return options && options.collect && options.collect.url ? options.collect : null;
+  }
+
+  function sendStatus(nodes, isError) {
+    $$("[data-la-send-status]").forEach(function (box) {
+      box.textContent = "";
+      box.classList.toggle("is-error", !!isError);
+      nodes.forEach(function (n) { box.appendChild(typeof n === "string" ? el("p", {}, [n]) : n.cloneNode(true)); });
+    });
+  }
+
+  function when(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) { return iso; }
+    try {
+      return new Intl.DateTimeFormat(ui.lang, { dateStyle: "long", timeStyle: "short" }).format(date);
+    } catch (e) { return date.toLocaleString(); }
+  }
+
+  function showSent() {
+    if (!collector()) { return; }
+    var raw = null, sent = null;
+    try { raw = storage() ? storage().getItem(ui.key + ":sent") : null; sent = raw ? JSON.parse(raw) : null; } catch (e) { sent = null; }
+    if (sent && typeof sent.received === "string") {
+      sendStatus([el("p", { "data-sent": sent.received }, [say("sent_before", { time: when(sent.received) })])]);
+    }
+  }
+
+  function offlineHelp() {
+    return el("p", { "class": "la-send__again" }, [
+      el("button", { type: "button", "class": "md-button", "data-action": "submit" }, [say("retry")]), " ",
+      el("button", { type: "button", "class": "md-button", "data-action": "export" }, [say("export")])]);
+  }
+
+  /* POST the answers to the collection server (docs/site-hooks.md#sending): success with the
+     time the server received them, or each problem, and every answer kept either way. */
+  function submitAnswers() {
+    var server = collector();
+    if (!server || ui.sending) { return; }
+    var file = currentFile();
+    if (!Object.keys(file.answers).length) { sendStatus([say("send_nothing")], true); return; }
+    file.submitted = new Date().toISOString();
+    var stamp = ui.state.updated || "";
+    ui.sending = true;
+    $$("[data-la-send] [data-action=submit]").forEach(function (b) { b.disabled = true; });
+    sendStatus([say("sending")]);
+    var done = function () {
+      ui.sending = false;
+      $$("[data-la-send] [data-action=submit]").forEach(function (b) { b.disabled = false; });
+    };
+    var request;
+    try {
+      request = root.fetch(server.url + "/responses", {
+        method: "POST", mode: "cors", cache: "no-store", credentials: "omit",
+        headers: { "Authorization": "Bearer " + server.token, "Content-Type": "application/json",
+          "X-Respondent-Id": respondentId() },
+        body: JSON.stringify(file)
+      });
+    } catch (e) {
+      request = Promise.reject(e);
+    }
+    request.then(function (response) {
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = JSON.parse(text); } catch (e) { body = null; }
+        done();
+        sent(response, body, stamp);
+      });
+    }, function () {
+      done();
+      sendStatus([el("p", { "data-send-error": "offline" }, [say("send_offline")]), offlineHelp()], true);
+    });
+  }
+
+  function sent(response, body, stamp) {
+    var code = response.status;
+    if (code === 201 || code === 200) {
+      var received = body && typeof body.received === "string" ? body.received : new Date().toISOString();
+      storeItem(ui.key + ":sent", JSON.stringify({ received: received, file: body && body.file, updated: stamp }));
+      if ((ui.state.updated || "") === stamp) { markHanded(); }
+      sendStatus([el("p", { "data-sent": received }, [say("sent", { time: when(received) })])]);
+      return;
+    }
+    var problems = body && Array.isArray(body.problems) ? body.problems.filter(function (p) { return typeof p === "string"; }) : [];
+    var head;
+    if (code === 422) {
+      head = say("send_refused");
+    } else if (code === 401 || code === 403) {
+      head = say("send_unauthorised");
+      problems = [];
+    } else if (code === 413) {
+      head = say("send_too_large");
+      problems = [];
+    } else if (code === 429) {
+      var wait = Number(response.headers.get("Retry-After"));
+      head = say("send_too_many", { seconds: wait > 0 ? wait : 60 });
+      problems = [];
+    } else {
+      head = say("send_failed", { status: code });
+    }
+    var nodes = [el("p", { "data-send-error": String(code) }, [head])];
+    if (problems.length) {
+      nodes.push(el("ul", { "class": "la-send__problems" }, problems.slice(0, 50).map(function (p) {
+        return el("li", { "data-send-problem": "" }, [p]);
+      })));
+    }
+    if (code !== 422 && code !== 401 && code !== 403) { nodes.push(offlineHelp()); }
+    sendStatus(nodes, true);
   }
 
   /* ---------------------------------------------------------------------- team --- */
@@ -1833,14 +2182,14 @@
     return el("div", { "class": "la-summary" }, [
       el("p", { "class": "la-summary__score" }, [el("span", { "class": "la-summary__label" }, [say("overall_score")]), " ",
         el("span", { "class": "la-summary__value" }, [
-          markProvisional(el("span", { "class": "la-big", "data-team-score": "overall" }, [fixed(result.overall.score, 1)]),
+          markProvisional(el("span", { "class": "la-big", "data-team-score": "overall" }, [num(result.overall.score, 1)]),
             shownProvisional(result.overall)),
           shownProvisional(result.overall) ? provisionalBadge() : null])]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("level")]), " ",
         markProvisional(el("span", { "data-team-level": "overall" }, [levelText(result.overall) || "—"]),
           shownProvisional(result.overall))]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("completion")]), " ",
-        result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %"]),
+        pct(result.overall.completion, 0)]),
       el("p", { "class": "la-summary__item" }, [say("team_respondents", { n: result.respondents })]),
       profile.length ? el("p", { "class": "la-summary__wide" }, [say("profile_used") + ": " + profile.join(" · ")]) : null
     ]);
@@ -1857,11 +2206,11 @@
       var ref = kind + ":" + id;
       var cells = [el("th", { scope: "row" }, [title]),
         el("td", { "class": "la-num" }, [
-          markProvisional(el("span", { "data-team-score": ref }, [fixed(node.score, 1)]), shownProvisional(node)),
+          markProvisional(el("span", { "data-team-score": ref }, [num(node.score, 1)]), shownProvisional(node)),
           shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null])];
-      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [fixed(v, 1)])); });
+      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [num(v, 1)])); });
       var flag = node.flagged ? el("span", { "class": "la-flag" }, [" ⚑ ", el("span", { "class": "la-sr" }, [say("flagged")])]) : null;
-      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [fixed(node.divergence, 1), flag]));
+      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [num(node.divergence, 1), flag]));
       return el("tr", { "class": kind === "area" ? "la-table__area" : "" }, cells);
     }
     var table = el("table", { "class": "la-table la-team-table" }, [el("thead", {}, [head])]);
@@ -1923,7 +2272,7 @@
       return;
     }
     var field = target.closest("[data-question]");
-    if (field && target.matches("input[type=number], textarea")) { readQuestion(field, target); }
+    if (field && target.matches("input[data-number], textarea")) { readQuestion(field, target); }
   }
 
   function onClick(event) {
@@ -1935,6 +2284,10 @@
       if (field) { clearQuestion(field); }
     } else if (action === "export") {
       exportAnswers();
+    } else if (action === "submit") {
+      submitAnswers();
+    } else if (action === "undo-import") {
+      undoImport();
     } else if (action === "reset") {
       resetAnswers();
     } else if (action === "print") {
@@ -1965,6 +2318,9 @@
     d.addEventListener("change", onChange);
     d.addEventListener("input", onInput);
     d.addEventListener("click", onClick);
+    d.addEventListener("click", noteLeaving, true);
+    root.addEventListener("storage", onStorage);
+    root.addEventListener("beforeunload", onBeforeUnload);
     ["dragover", "dragleave", "drop"].forEach(function (name) { d.addEventListener(name, onDrag); });
     root.addEventListener("beforeprint", function () {  /* print what is still unanswered in full */
       $$(".la-unanswered details").forEach(function (details) { details.open = true; });
@@ -1986,12 +2342,15 @@
     ui.root = page.getAttribute("data-root") || "./";
     ui.key = "loyalty-audit:" + ui.bank.id + ":" + ui.bank.version;
     if (!sameBank) { ui.team = []; }
+    ui.formats = {};
     ui.state = loadState();
+    ui.base = copyState(ui.state);
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
     fillControls();
     showNotice();
     refresh();
+    showSent();
     if (page.getAttribute("data-la-page") === "team") { renderTeam(); }
   }
 
