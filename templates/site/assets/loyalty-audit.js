@@ -1496,18 +1496,19 @@
 
   function showProgress(profile) {
     var p = progress(profile);
-    function label(pair, percent) {
-      if (!pair[1]) { return ""; }
-      var text = say("answered_of", { n: pair[0], total: pair[1] });
-      if (!percent) { return text; }
-      return text + " · " + pct(pair[0] / pair[1], 0) + (pair[0] === pair[1] ? " · " + say("done") : "");
+    function label(node, pair, percent) {
+      node.textContent = pair[1] ? say("answered_of", { n: pair[0], total: pair[1] }) : "";
+      if (percent && pair[1]) {  /* the percentage and "done" give way on a phone (la-bar__extra) */
+        node.appendChild(el("span", { "class": "la-bar__extra" },
+          [" · " + pct(pair[0] / pair[1], 0) + (pair[0] === pair[1] ? " · " + say("done") : "")]));
+      }
     }
     $$("[data-progress]").forEach(function (node) {
       var ref = node.getAttribute("data-progress"), pair = null;
       if (ref === "overall") { pair = p.overall; } else if (ref.indexOf("section:") === 0) {
         pair = p.sections[ref.slice(8)];
       } else if (ref.indexOf("area:") === 0) { pair = p.areas[ref.slice(5)]; }
-      if (pair) { node.textContent = label(pair, ref === "overall"); }
+      if (pair) { label(node, pair, ref === "overall"); }
       if (ref === "overall") { node.toggleAttribute("data-done", !!(pair[1] && pair[0] === pair[1])); }
     });
     var done = !!(p.overall[1] && p.overall[0] === p.overall[1]);
