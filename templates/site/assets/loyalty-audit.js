@@ -2098,6 +2098,32 @@
 
   /* ---------------------------------------------------------------------- team --- */
 
+  function teamKey() { return "loyalty-audit:team:" + ui.bank.id + ":" + ui.bank.version; }
+
+  /* The files on the team page are kept in this browser (name and text), so a reload keeps them. */
+  function keepTeam() {
+    var kept = ui.team.filter(function (f) { return f.text !== undefined; })
+      .map(function (f) { return { name: f.name, text: f.text }; });
+    var store = storage();
+    ui.teamNotKept = false;
+    if (!store) { return; }
+    try {
+      if (kept.length) { store.setItem(teamKey(), JSON.stringify(kept)); } else { store.removeItem(teamKey()); }
+    } catch (e) {
+      ui.teamNotKept = true;
+    }
+  }
+
+  function loadKeptTeam() {
+    var store = storage(), raw = null;
+    try { raw = store ? store.getItem(teamKey()) : null; } catch (e) { raw = null; }
+    var kept = [];
+    try { kept = raw ? JSON.parse(raw) : []; } catch (e) { kept = []; }
+    ui.team = (Array.isArray(kept) ? kept : []).filter(function (f) {
+      return isMapping(f) && typeof f.name === "string" && typeof f.text === "string";
+    }).map(function (f) { return teamEntry(f.name, f.text); });
+  }
+
   function teamAdd(files) {
     var list = Array.prototype.slice.call(files || []);
     Promise.all(list.map(function (f) {
@@ -2108,6 +2134,7 @@
         ui.team = ui.team.filter(function (g) { return g.name !== f.name; });
         ui.team.push(teamEntry(f.name, f.text));
       });
+      keepTeam();
       renderTeam();
     });
   }
@@ -2128,7 +2155,24 @@
     var who = got.team.respondents.map(function (r) {
       return (r.name || "—") + (r.department ? " (" + deptLabel(r.department) + ")" : "");
     }).join(", ");
-    return { name: name, data: data, who: who, dropped: got.dropped };
+    return { name: name, text: text, data: data, who: who, dropped: got.dropped };
+  }
+
+  function addOwnAnswers() {
+    var file = currentFile();
+    if (!Object.keys(file.answers).length) {  /* an empty set would only dilute the team */
+      var list = $("[data-team-list]");
+      if (list) {
+        renderTeam();
+        list.appendChild(el("li", { "class": "is-refused", "data-team-own-empty": "" }, [say("team_own_empty")]));
+      }
+      return;
+    }
+    var mine = say("my_answers") + ".json";
+    ui.team = ui.team.filter(function (g) { return g.name !== mine; });
+    ui.team.push(teamEntry(mine, JSON.stringify(file)));
+    keepTeam();
+    renderTeam();
   }
 
   function deptLabel(key) {
@@ -2136,6 +2180,51 @@
     if (key === POOLED) { return say("pooled"); }
     var d = (ui.bank.departments || []).filter(function (x) { return x.key === key; })[0];
     return d ? t(d.label) : key;
+  }
+
+  function optionLabel(pq, key) {
+    var option = pq.options.filter(function (o) { return o.key === key; })[0];
+    return option ? t(option.label) : key;
+  }
+
+  /* Where respondents disagree on the profile: [{question, spread, chosen}], as the engine decides. */
+  function profileConflicts(team, result) {
+    var out = [];
+    (ui.bank.profile || []).forEach(function (pq) {
+      var counts = new Map();
+      team.respondents.forEach(function (r) {
+        if (has(r.profile, pq.id)) { counts.set(r.profile[pq.id], (counts.get(r.profile[pq.id]) || 0) + 1); }
+      });
+      if (counts.size < 2) { return; }
+      var spread = Array.from(counts.entries()).sort(function (a, b) { return b[1] - a[1]; })
+        .map(function (e) { return optionLabel(pq, e[0]) + " (" + e[1] + ")"; }).join(", ");
+      out.push({ id: pq.id, text: say("team_conflict", { question: t(pq.text), spread: spread,
+        chosen: optionLabel(pq, result.profile[pq.id]) }) });
+    });
+    return out;
+  }
+
+  /* The notes of the team, in the page's language, from the files and the result (the
+     engine's own warnings are the command line's words). */
+  function teamNotes(used, team, result) {
+    var notes = [], first = null, index = bankIndex(ui.bank);
+    used.forEach(function (f) {
+      if (f.data.bank_version !== undefined && f.data.bank_version !== null && f.data.bank_version !== ui.bank.version) {
+        notes.push(say("team_note_version", { file: f.name, version: f.data.bank_version, current: ui.bank.version }));
+      }
+      var org = typeof f.data.organisation === "string" ? f.data.organisation : null;
+      if (first === null) { first = org; } else if (org !== null && org !== first) {
+        notes.push(say("team_note_organisation", { file: f.name, organisation: org, first: first }));
+      }
+    });
+    team.respondents.forEach(function (r) {
+      var ignored = Array.from(r.answers.keys()).filter(function (qid) { return !has(result.questions, qid); });
+      if (ignored.length) {
+        notes.push(say("team_note_ignored", { file: r.source, n: ignored.length,
+          list: ignored.map(function (qid) { return "«" + t(index.questions[qid].q.text) + "»"; }).join(", ") }));
+      }
+    });
+    return notes;
   }
 
   function renderTeam() {
@@ -2148,17 +2237,37 @@
       if (f.data && f.dropped.length) { note += " — " + say("import_dropped", { version: f.data.bank_version, list: f.dropped.join(", ") }); }
       list.appendChild(el("li", { "class": f.data ? "is-used" : "is-refused" }, [el("strong", {}, [f.name]), ": " + note]));
     });
+    if (ui.team.length) {
+      list.appendChild(el("li", { "class": "la-team-kept" }, [say(ui.teamNotKept ? "team_not_kept" : "team_kept")]));
+    }
     var used = ui.team.filter(function (f) { return f.data; }).slice()
       .sort(function (a, b) { return a.name < b.name ? -1 : (a.name > b.name ? 1 : 0); });
     box.textContent = "";
-    if (!used.length) { box.hidden = true; return; }
+    if (!used.length) { box.hidden = true; ui.teamShown = null; return; }
     var got = loadTeam(ui.kinds, ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }),
       { lenientOld: true });
     var result = score(ui.kinds, ui.bank, got.team);  /* departments pooled by the bank's min_group */
     box.hidden = false;
+    var conflicts = profileConflicts(got.team, result);
+    if (conflicts.length) {
+      box.appendChild(el("div", { "class": "admonition warning la-team-conflicts", "data-team-conflicts": "" }, [
+        el("p", { "class": "admonition-title" }, [say("team_conflicts")]),
+        el("ul", {}, conflicts.map(function (c) { return el("li", { "data-conflict": c.id }, [c.text]); }))]));
+    }
     box.appendChild(teamSummary(result));
     if (shownProvisional(result.overall)) { box.appendChild(el("p", { "class": "la-level-summary" }, [provisionalNote()])); }
-    box.appendChild(teamTable(result));
+    box.appendChild(el("p", { "class": "la-team-sort" }, [
+      el("span", {}, [say("team_sort") + ": "]),
+      el("button", { type: "button", "class": "md-button" + (ui.teamSort === "divergence" ? "" : " md-button--primary"),
+        "data-action": "team-sort", "data-sort": "bank", "aria-pressed": String(ui.teamSort !== "divergence") },
+      [say("team_sort_bank")]), " ",
+      el("button", { type: "button", "class": "md-button" + (ui.teamSort === "divergence" ? " md-button--primary" : ""),
+        "data-action": "team-sort", "data-sort": "divergence", "aria-pressed": String(ui.teamSort === "divergence") },
+      [say("team_sort_divergence")]), " ",
+      el("button", { type: "button", "class": "md-button", "data-action": "team-csv" }, [say("team_csv")])]));
+    var table = teamTable(result, got.team);
+    box.appendChild(table.node);
+    ui.teamShown = table.rows;
     var shown = Object.keys(result.departments).reduce(function (n, k) { return n + result.departments[k].respondents; }, 0);
     if (result.min_group > 1) {
       box.appendChild(el("p", { "class": "la-team-note", "data-team-pooled": String(result.min_group) }, [
@@ -2169,16 +2278,18 @@
     box.appendChild(diagnosesList(result));
     box.appendChild(el("h2", {}, [say("recommendations")]));
     box.appendChild(recommendationsList(result, 5));
-    if (result.warnings.length) {
+    box.appendChild(el("h2", {}, [say("team_texts")]));
+    box.appendChild(teamTexts(result, got.team));
+    var notes = teamNotes(used, got.team, result);
+    if (notes.length) {
       box.appendChild(el("h2", {}, [say("warnings")]));
-      box.appendChild(el("ul", { "class": "la-warnings" }, result.warnings.map(function (w) { return el("li", {}, [w]); })));
+      box.appendChild(el("ul", { "class": "la-warnings", "data-team-notes": "" }, notes.map(function (w) { return el("li", {}, [w]); })));
     }
   }
 
   function teamSummary(result) {
     var profile = (ui.bank.profile || []).filter(function (p) { return has(result.profile, p.id); }).map(function (p) {
-      var option = p.options.filter(function (o) { return o.key === result.profile[p.id]; })[0];
-      return t(p.text) + " " + (option ? t(option.label) : result.profile[p.id]);
+      return t(p.text) + " " + optionLabel(p, result.profile[p.id]);
     });
     return el("div", { "class": "la-summary" }, [
       el("p", { "class": "la-summary__score" }, [el("span", { "class": "la-summary__label" }, [say("overall_score")]), " ",
@@ -2196,41 +2307,157 @@
     ]);
   }
 
-  function teamTable(result) {
+  /* A score's band for the heat map: 0 (under 20) to 4 (80 and over). */
+  function heat(value) {
+    return value === null || value === undefined ? "" : " la-heat la-heat--" + Math.min(4, Math.floor(value / 20));
+  }
+
+  /* The respondents of each department as the result pools them, for drill-down and texts. */
+  function teamGroups(result, team) {
+    return departmentsOf(ui.bank, team.respondents, result.min_group).filter(function (g) {
+      return has(result.departments, g[0]);
+    });
+  }
+
+  function meanScore(q, respondents) {
+    var scores = [];
+    respondents.forEach(function (r) {
+      var s = answerScore(ui.kinds, q, r.answers.get(q.id));
+      if (s !== null) { scores.push(s); }
+    });
+    return scores.length ? 100 * (total(scores) / scores.length) : null;
+  }
+
+  /* The heat map: team and departments by area and section, in the bank's order or by
+     divergence; each section opens onto its questions. Returns {node, rows} (rows: what
+     the CSV export writes, as shown). */
+  function teamTable(result, team) {
     var depts = Object.keys(result.departments);
-    var head = el("tr", {}, [el("th", { scope: "col" }, [say("col_item")]), el("th", { scope: "col" }, [say("team")])]
-      .concat(depts.map(function (k) {
-        return el("th", { scope: "col" }, [deptLabel(k) + " (" + result.departments[k].respondents + ")"]);
-      }))
-      .concat([el("th", { scope: "col" }, [say("divergence")])]));
-    function row(kind, id, title, node, values) {
+    var groups = teamGroups(result, team);
+    var rows = [[say("col_item"), say("team")].concat(depts.map(function (k) {
+      return deptLabel(k) + " (" + result.departments[k].respondents + ")";
+    })).concat([say("divergence")])];
+    var head = el("tr", {}, rows[0].map(function (text) { return el("th", { scope: "col" }, [text]); }));
+    function row(kind, id, title, node, values, drill) {
       var ref = kind + ":" + id;
-      var cells = [el("th", { scope: "row" }, [title]),
-        el("td", { "class": "la-num" }, [
-          markProvisional(el("span", { "data-team-score": ref }, [num(node.score, 1)]), shownProvisional(node)),
-          shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null])];
-      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [num(v, 1)])); });
+      var cells = [el("th", { scope: "row" }, [title, drill ? " " : null, drill])];
+      cells.push(el("td", { "class": "la-num" + heat(node.score) }, [
+        markProvisional(el("span", { "data-team-score": ref }, [num(node.score, 1)]), shownProvisional(node)),
+        shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null]));
+      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" + heat(v) }, [num(v, 1)])); });
       var flag = node.flagged ? el("span", { "class": "la-flag" }, [" ⚑ ", el("span", { "class": "la-sr" }, [say("flagged")])]) : null;
-      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [num(node.divergence, 1), flag]));
-      return el("tr", { "class": kind === "area" ? "la-table__area" : "" }, cells);
+      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : ""), "data-divergence": ref },
+        [num(node.divergence, 1), flag]));
+      rows.push([title, num(node.score, 1)].concat(values.map(function (v) { return num(v, 1); }))
+        .concat([num(node.divergence, 1)]));
+      return el("tr", { "class": kind === "area" ? "la-table__area" : "", "data-team-row": ref }, cells);
+    }
+    function questionRows(section) {
+      var index = bankIndex(ui.bank);
+      return index.sections[section.id].section.questions.filter(function (q) {
+        return has(result.questions, q.id) && isScored(ui.kinds, q);
+      }).map(function (q) {
+        var values = groups.map(function (g) { return meanScore(q, g[1]); });
+        var teamValue = result.questions[q.id].score;
+        return el("tr", { "class": "la-team-question", "data-team-question": q.id, hidden: "hidden" },
+          [el("th", { scope: "row" }, [questionLink(q.id)]),
+            el("td", { "class": "la-num" + heat(teamValue) }, [num(teamValue, 1)])]
+            .concat(values.map(function (v) { return el("td", { "class": "la-num" + heat(v) }, [num(v, 1)]); }))
+            .concat([el("td", { "class": "la-num" }, [num(spreadOf(values), 1)])]));
+      });
     }
     var table = el("table", { "class": "la-table la-team-table" }, [el("thead", {}, [head])]);
     var top = row("overall", "", say("overall"), result.__overall, depts.map(function (k) { return result.departments[k].overall; }));
     top.querySelector("[data-team-score]").removeAttribute("data-team-score");
     table.appendChild(el("tbody", {}, [top]));
-    ui.bank.areas.forEach(function (area) {
-      if (!has(result.areas, area.id)) { return; }
-      var body = el("tbody");
-      body.appendChild(row("area", area.id, t(area.title), result.areas[area.id],
-        depts.map(function (k) { return result.departments[k].areas[area.id]; })));
-      area.sections.forEach(function (section) {
-        if (!has(result.sections, section.id)) { return; }
-        body.appendChild(row("section", section.id, t(section.title), result.sections[section.id],
-          depts.map(function (k) { return result.departments[k].sections[section.id]; })));
+    var sectionRow = function (area, section) {
+      var drill = el("button", { type: "button", "class": "la-drill", "data-action": "team-drill", "data-section": section.id,
+        "aria-expanded": "false" }, [say("team_show_questions")]);
+      var body = [row("section", section.id, t(section.title), result.sections[section.id],
+        depts.map(function (k) { return result.departments[k].sections[section.id]; }), drill)];
+      return body.concat(questionRows(section));
+    };
+    if (ui.teamSort === "divergence") {
+      var items = [];
+      ui.bank.areas.forEach(function (area) {
+        area.sections.forEach(function (section) {
+          if (has(result.sections, section.id)) { items.push({ area: area, section: section, d: result.sections[section.id].divergence }); }
+        });
       });
+      items.sort(function (a, b) {  /* largest first; none last; ties in the bank's order (a stable sort) */
+        var da = a.d === null ? -1 : a.d, db = b.d === null ? -1 : b.d;
+        return db - da;
+      });
+      var body = el("tbody");
+      items.forEach(function (item) { sectionRow(item.area, item.section).forEach(function (r) { body.appendChild(r); }); });
       table.appendChild(body);
+    } else {
+      ui.bank.areas.forEach(function (area) {
+        if (!has(result.areas, area.id)) { return; }
+        var body = el("tbody");
+        body.appendChild(row("area", area.id, t(area.title), result.areas[area.id],
+          depts.map(function (k) { return result.departments[k].areas[area.id]; })));
+        area.sections.forEach(function (section) {
+          if (!has(result.sections, section.id)) { return; }
+          sectionRow(area, section).forEach(function (r) { body.appendChild(r); });
+        });
+        table.appendChild(body);
+      });
+    }
+    return { node: el("div", { "class": "la-scroll" }, [table]), rows: rows };
+  }
+
+  /* Free-text answers and comments, by department as the result pools them (no names). */
+  function teamTexts(result, team) {
+    var groups = teamGroups(result, team);
+    var box = el("div", { "class": "la-team-texts", "data-team-texts": "" });
+    var any = false;
+    groups.forEach(function (g) {
+      var items = [];
+      ui.bank.areas.forEach(function (area) {
+        area.sections.forEach(function (section) {
+          section.questions.forEach(function (q) {
+            var texts = [];
+            g[1].forEach(function (r) {
+              var value = r.answers.get(q.id);
+              if (!isCounted(ui.kinds, q) && typeof value === "string" && value.trim()) { texts.push(value); }
+              if (has(r.comments, q.id) && r.comments[q.id].trim()) { texts.push(say("comment_word") + ": " + r.comments[q.id]); }
+            });
+            if (texts.length) {
+              items.push(el("li", { "data-text-question": q.id }, [
+                el("p", { "class": "la-team-texts__q" }, [questionLink(q.id)]),
+                el("ul", {}, texts.map(function (x) { return el("li", {}, [x]); }))]));
+            }
+          });
+        });
+      });
+      if (items.length) {
+        any = true;
+        box.appendChild(el("h3", { "data-text-department": g[0] }, [deptLabel(g[0]) + " (" + g[1].length + ")"]));
+        box.appendChild(el("ul", {}, items));
+      }
     });
-    return el("div", { "class": "la-scroll" }, [table]);
+    if (!any) { box.appendChild(el("p", {}, [say("team_texts_none")])); }
+    if (result.min_group > 1) { box.appendChild(el("p", { "class": "la-team-note" }, [say("team_texts_note", { n: result.min_group })])); }
+    return box;
+  }
+
+  function teamCsv() {
+    if (!ui.teamShown) { return; }
+    var text = ui.teamShown.map(function (cells) {
+      return cells.map(function (c) {
+        var s = String(c === null || c === undefined ? "" : c);
+        return /[",;\n\r]/.test(s) || /^[=+\-@]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+      }).join(ui.lang && decimalSign(ui.lang) === "," ? ";" : ",");
+    }).join("\r\n") + "\r\n";
+    var name = slug(ui.bank.id) + "-" + slug(say("team")) + "-" + new Date().toISOString().slice(0, 10) + ".csv";
+    var blob = new root.Blob(["\ufeff" + text], { type: "text/csv" });
+    var url = root.URL.createObjectURL(blob);
+    var a = el("a", { href: url, download: name, hidden: "hidden" });
+    doc().body.appendChild(a);
+    a.click();
+    a.remove();
+    root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
   }
 
   /* -------------------------------------------------------------------- events --- */
@@ -2294,13 +2521,23 @@
     } else if (action === "print") {
       root.print();
     } else if (action === "team-add-own") {
-      var mine = say("my_answers") + ".json";
-      ui.team = ui.team.filter(function (g) { return g.name !== mine; });
-      ui.team.push(teamEntry(mine, JSON.stringify(currentFile())));
-      renderTeam();
+      addOwnAnswers();
     } else if (action === "team-clear") {
       ui.team = [];
+      keepTeam();
       renderTeam();
+    } else if (action === "team-sort") {
+      ui.teamSort = target.getAttribute("data-sort");
+      renderTeam();
+    } else if (action === "team-drill") {
+      var open = target.getAttribute("aria-expanded") !== "true";
+      target.setAttribute("aria-expanded", String(open));
+      $$('[data-team-question]', target.closest("tbody")).forEach(function (tr) {
+        var id = tr.getAttribute("data-team-question");
+        if (bankIndex(ui.bank).questions[id].section.id === target.getAttribute("data-section")) { tr.hidden = !open; }
+      });
+    } else if (action === "team-csv") {
+      teamCsv();
     }
   }
 
@@ -2343,6 +2580,7 @@
     ui.root = page.getAttribute("data-root") || "./";
     ui.key = "loyalty-audit:" + ui.bank.id + ":" + ui.bank.version;
     if (!sameBank) { ui.team = []; }
+    if (page.getAttribute("data-la-page") === "team" && !ui.team.length) { loadKeptTeam(); }
     ui.formats = {};
     ui.state = loadState();
     ui.base = copyState(ui.state);
