@@ -431,7 +431,8 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
     page.set_input_files("[data-team-files]", [str(f) for f in files[:3]])
     page.wait_for_selector("[data-team-result]:not([hidden])")
     page.set_input_files("[data-team-files]", [str(f) for f in files[3:]] + [str(junk)])
-    page.wait_for_function(f"() => document.querySelectorAll('[data-team-list] li').length === {len(files) + 1}")
+    page.wait_for_function("n => document.querySelectorAll('[data-team-list] :is(li.is-used, li.is-refused)')"
+                           ".length === n", arg=len(files) + 1)
     assert page.locator("[data-team-list] li.is-used").count() == len(files)
     assert "junk.json: no se usa: no es un archivo de respuestas JSON." in page.inner_text("[data-team-list]")
     result = cli_scores(files)
@@ -449,7 +450,8 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
     if len(overall) > 1 and max(overall) - min(overall) >= BANK.divergence_threshold:
         flagged.append("overall")
     assert page.locator(".la-team-table .is-flagged").count() == len(flagged) > 0
-    assert "respondents disagree on profile 'market'" in page.inner_text(".la-warnings")
+    market = next(p for p in BANK.profile if p.id == "market")
+    assert text_of(market.text, "es") in page.inner_text("[data-team-conflicts]")  # first, in the page's language
     screenshot(page, f"team-{'file' if base_url.startswith('file:') else 'http'}")
     page.click("[data-action=team-clear]")
     assert page.locator("[data-team-result]").is_hidden()

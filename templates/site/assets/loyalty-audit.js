@@ -47,8 +47,14 @@
     return obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key);
   }
 
+  /* obj[key] = value, also for a key such as "__proto__" (which plain assignment would not
+     make an own property); the plain assignment otherwise, which is much faster on large objects. */
   function put(obj, key, value) {
-    Object.defineProperty(obj, key, { value: value, enumerable: true, writable: true, configurable: true });
+    if (key === "__proto__") {
+      Object.defineProperty(obj, key, { value: value, enumerable: true, writable: true, configurable: true });
+    } else {
+      obj[key] = value;
+    }
     return obj;
   }
 
@@ -362,13 +368,22 @@
   };
 
   /* What the kinds table says of a question's type: {answer, scored, na}, and the type's name. */
+  var KIND_CACHE = typeof WeakMap === "function" ? new WeakMap() : null;  /* kinds table -> {type: kind} */
+
   function kindOf(kinds, q) {
+    var cache = KIND_CACHE && kinds && typeof kinds === "object" ? KIND_CACHE.get(kinds) : null;
+    if (cache && has(cache, q.type)) { return cache[q.type]; }
     var kind = kinds && has(kinds, q.type) ? kinds[q.type] : null;
     if (!kind || !has(SHAPES, kind.answer)) {
       throw new Error("question '" + q.id + "' is of type '" + q.type + "', which the kinds table " +
         (kind ? "gives an unknown answer shape" : "does not list"));
     }
-    return { answer: kind.answer, scored: kind.scored, na: kind.na, name: q.type };
+    var found = Object.freeze({ answer: kind.answer, scored: kind.scored, na: kind.na, name: q.type });
+    if (KIND_CACHE && kinds && typeof kinds === "object") {
+      if (!cache) { cache = {}; KIND_CACHE.set(kinds, cache); }
+      put(cache, q.type, found);
+    }
+    return found;
   }
 
   function shapeOf(kinds, q) { return SHAPES[kindOf(kinds, q).answer]; }
@@ -818,7 +833,11 @@
 
     var teamScores = scoreGroup(kinds, plan, respondents);
     var groups = departmentsOf(bank, respondents, minGroup);
-    var deptScores = groups.map(function (g) { return scoreGroup(kinds, plan, g[1]); });
+    /* a department holding every respondent in the same order scores exactly as the team does */
+    var deptScores = groups.map(function (g) {
+      var same = g[1].length === respondents.length && g[1].every(function (r, i) { return r === respondents[i]; });
+      return same ? teamScores : scoreGroup(kinds, plan, g[1]);
+    });
 
     /* coverage: the weight of the questions someone answered (not "I don't know") over the
        weight of all that count (docs/scoring.md#coverage) */
@@ -829,11 +848,17 @@
       });
     }).map(function (q) { return q.id; }));
 
-    function coverage(questions) {
-      var counted = questions.filter(function (q) { return isScored(kinds, q); });
-      var weight = total(counted.map(function (q) { return q.weight; }));
+    var scoredIds = new Set(applicable.filter(function (q) { return isScored(kinds, q); }).map(function (q) { return q.id; }));
+    function coverage(questions) {  /* weights added left to right from 0, as total() adds them */
+      var weight = 0, got = 0, i;
+      for (i = 0; i < questions.length; i++) {
+        if (scoredIds.has(questions[i].id)) { weight += questions[i].weight; }
+      }
       if (!weight) { return null; }
-      return total(counted.filter(function (q) { return covered.has(q.id); }).map(function (q) { return q.weight; })) / weight;
+      for (i = 0; i < questions.length; i++) {
+        if (scoredIds.has(questions[i].id) && covered.has(questions[i].id)) { got += questions[i].weight; }
+      }
+      return got / weight;
     }
 
     function node(value, divergence, questions) {
@@ -1028,7 +1053,7 @@
   /* ==================================================================== page === */
 
   var ui = { data: null, bank: null, kinds: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true,
-    team: [], bound: false, notice: "", base: null, leaving: 0, formats: {} };
+    team: [], bound: false, notice: "", written: null, leaving: 0, formats: {}, normal: new Map() };
 
   function doc() { return root.document; }
 
@@ -1142,6 +1167,7 @@
       ui.storage = false;
       return blankState();
     }
+    ui.written = raw;
     if (raw) {
       try { return cleanState(JSON.parse(raw)); } catch (e) { return blankState(); }
     }
@@ -1169,7 +1195,7 @@
     ui.notice = say("migrated", { version: best.version }) +
       (read.dropped.length ? " " + say("import_dropped", { version: best.version, list: read.dropped.join(", ") }) : "");
     ui.state = state;
-    ui.base = blankState();
+    ui.written = null;
     save();
     return ui.state;
   }
@@ -1193,12 +1219,9 @@
 
   function copyState(state) { return cleanState(JSON.parse(JSON.stringify(state))); }
 
-  function readStored() {
-    var store = storage();
-    try {
-      var raw = store ? store.getItem(ui.key) : null;
-      return raw ? cleanState(JSON.parse(raw)) : null;
-    } catch (e) { return null; }
+  /* What this tab last wrote or read under its key (a text): the base its changes are made on. */
+  function baseState() {
+    try { return ui.written ? cleanState(JSON.parse(ui.written)) : blankState(); } catch (e) { return blankState(); }
   }
 
   /* Apply to `target` what changed from `base` to `from`, field by field and question by
@@ -1225,19 +1248,28 @@
     return strip(a) === strip(b);
   }
 
-  /* Save this tab's changes over what is stored now (another tab may have saved since). */
+  /* Save this tab's changes over what is stored now: when another tab saved since this one
+     last wrote or read (the stored text is not the one it knows), its changes are merged in
+     question by question first; otherwise the state is written as it is. */
   function save() {
     ui.state.updated = new Date().toISOString();
-    if (!storage()) { ui.storage = false; return false; }
-    var stored = readStored(), mine = ui.state;
-    if (stored && ui.base) {
-      var merged = mergeInto(stored, mine, ui.base);
-      merged.updated = mine.updated;
-      ui.state = merged;
-      if (!sameAnswers(merged, mine)) { fillControls(); }
+    var store = storage();
+    if (!store) { ui.storage = false; return false; }
+    var raw = null;
+    try { raw = store.getItem(ui.key); } catch (e) { raw = null; }
+    if (raw && raw !== ui.written) {
+      var stored = null, mine = ui.state;
+      try { stored = cleanState(JSON.parse(raw)); } catch (e) { stored = null; }
+      if (stored) {
+        var merged = mergeInto(stored, mine, baseState());
+        merged.updated = mine.updated;
+        ui.state = merged;
+        if (!sameAnswers(merged, mine)) { fillControls(); }
+      }
     }
-    var ok = storeItem(ui.key, JSON.stringify(ui.state));
-    if (ok) { ui.base = copyState(ui.state); }
+    var text = JSON.stringify(ui.state);
+    var ok = storeItem(ui.key, text);
+    if (ok) { ui.written = text; }
     return ok;
   }
 
@@ -1249,10 +1281,9 @@
     var incoming = null;
     try { incoming = event.newValue ? cleanState(JSON.parse(event.newValue)) : null; } catch (e) { return; }
     if (event.key === null || !incoming) { incoming = blankState(); }
-    var base = copyState(incoming);
-    if (ui.base) { mergeInto(incoming, ui.state, ui.base); }
+    mergeInto(incoming, ui.state, baseState());  /* this tab's changes not saved yet, if any */
     ui.state = incoming;
-    ui.base = base;
+    ui.written = event.key === null ? null : event.newValue;
     fillControls();
     refresh();
   }
@@ -1299,12 +1330,38 @@
     return state;
   }
 
-  function myTeam(file) {
-    return loadTeam(ui.kinds, ui.bank, [{ source: "browser", data: file || currentFile() }]).team;
+  /*
+   * This browser's respondent as loadTeam(currentFile()) reads it, without rebuilding and
+   * re-checking every answer on each change: each answer is normalised once and kept until
+   * it changes (ui.normal); what does not fit the bank is left out, as currentFile() does.
+   */
+  function myRespondent() {
+    var index = bankIndex(ui.bank), state = ui.state, cache = ui.normal, answers = new Map(), comments = {};
+    Object.keys(state.answers).forEach(function (qid) {
+      var raw = state.answers[qid];
+      if (!has(index.questions, qid) || raw === null || raw === undefined) { return; }
+      var hit = cache.get(qid);
+      var key = typeof raw === "object" ? JSON.stringify(raw) : null;  /* a list is compared by its text */
+      if (!hit || (key === null ? hit.raw !== raw || hit.key !== null : hit.key !== key)) {
+        var got = normalise(ui.kinds, index.questions[qid].q, raw);
+        hit = { raw: raw, key: key, value: got[1] ? undefined : got[0] };
+        cache.set(qid, hit);
+      }
+      if (hit.value !== undefined) { answers.set(qid, hit.value); }
+    });
+    Object.keys(state.comments).forEach(function (qid) {
+      var text = state.comments[qid];
+      if (has(index.questions, qid) && typeof text === "string" && text.trim()) { put(comments, qid, text); }
+    });
+    var dept = state.department || null;
+    if (dept !== null && (dept === POOLED || (index.departments.length && index.departments.indexOf(dept) < 0))) { dept = null; }
+    return { source: "browser", name: state.name.trim() || null, department: dept, language: ui.lang, submitted: null,
+      profile: myProfile(), answers: answers, comments: comments };
   }
 
   function scoreMine() {
-    return score(ui.kinds, ui.bank, myTeam());
+    return score(ui.kinds, ui.bank, { bank_id: ui.bank.id, bank_version: ui.bank.version,
+      organisation: ui.state.organisation.trim() || null, respondents: [myRespondent()], warnings: [] });
   }
 
   /* ------------------------------------------------------------ applicability -- */
@@ -1968,6 +2025,7 @@
   function resetAnswers() {
     if (!root.confirm(say("reset_confirm"))) { return; }
     ui.state = blankState();
+    ui.written = null;
     var store = storage(), prefix = "loyalty-audit:" + ui.bank.id + ":";
     try {  /* this version's answers, and any kept for another version of the bank */
       for (var i = store ? store.length - 1 : -1; i >= 0; i--) {
@@ -2583,7 +2641,6 @@
     if (page.getAttribute("data-la-page") === "team" && !ui.team.length) { loadKeptTeam(); }
     ui.formats = {};
     ui.state = loadState();
-    ui.base = copyState(ui.state);
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
     fillControls();
