@@ -33,7 +33,7 @@ def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Collec
         yield held, url
 
 
-def build_and_serve(folder: Path, options: str) -> Iterator[str]:
+def build_and_serve(folder: Path, options: str) -> Iterator[tuple[str, Path]]:
     config = folder / "mkdocs.yml"
     (folder / "docs").mkdir()
     config.write_text(
@@ -46,7 +46,7 @@ def build_and_serve(folder: Path, options: str) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}/", folder / "site"
     finally:
         server.shutdown()
         server.server_close()
@@ -54,12 +54,18 @@ def build_and_serve(folder: Path, options: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def collect_site(tmp_path_factory: pytest.TempPathFactory, collector: tuple[Collector, str]) -> Iterator[str]:
+def collect_build(tmp_path_factory: pytest.TempPathFactory,
+                  collector: tuple[Collector, str]) -> Iterator[tuple[str, Path]]:
     """A site with every consultant option: contact, deadline, instructions, no live scores, sending."""
     options = (f"      collect_url: {collector[1]}\n      collect_token: {TOKEN}\n"
                "      live_scores: false\n      contact: Ana Ruiz, ana@consultora.example\n"
                f"      deadline: 2027-01-15\n      instructions: {json.dumps(INSTRUCTIONS)}\n")
     yield from build_and_serve(tmp_path_factory.mktemp("collect-site"), options)
+
+
+@pytest.fixture(scope="module")
+def collect_site(collect_build: tuple[str, Path]) -> str:
+    return collect_build[0]
 
 
 @pytest.fixture
@@ -322,3 +328,16 @@ def test_export_names_are_unique_per_respondent(browser: Any, http_url: str) -> 
     assert names[0] != names[1]
     for name in names:
         assert "unspecified" not in name and re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.json", name)
+
+
+def test_send_from_file_url(page: Any, collect_build: tuple[str, Path], collector: tuple[Collector, str]) -> None:
+    """Opened from disk, the page's origin is null: the server's CORS lets it through all the same."""
+    held, _ = collector
+    base = collect_build[1].as_uri() + "/"
+    given = answer_some(page, base, 2)
+    page.goto(base + "finish.html")
+    page.click("[data-action=submit]")
+    page.wait_for_selector("[data-la-send-status] [data-sent]")
+    ident = stored(page)["loyalty-audit:respondent-id"]
+    sent = json.loads((held.answers / f"web-{ident}.json").read_text(encoding="utf-8"))
+    assert sent["answers"] == given
