@@ -6,7 +6,7 @@ plugins:
       bank: questions          # bank folder, relative to mkdocs.yml (default: the packaged bank)
       language: es             # language at the site's root (default: the bank's first)
       languages: [es, en]      # languages to build (default: all of the bank's)
-      pages: [home, about, sections, results, team]
+      pages: [home, about, sections, finish, results, team]
       organisation: Acme S.L.  # filled in for every respondent (default: empty)
       templates: my-templates  # folder whose templates and messages.yaml win over ours
       contact: Ana Ruiz, ana@consultora.example   # who respondents ask (home page and finish)

@@ -462,7 +462,7 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
 def _all_pages() -> list[str]:
     pages = []
     for prefix in ("", "en/"):
-        pages += [f"{prefix}{p}.html" for p in ("index", "about", "results", "team")]
+        pages += [f"{prefix}{p}.html" for p in ("index", "about", "finish", "results", "team")]
         pages += [f"{prefix}{a.id}/{s.id}.html" for a in BANK.areas for s in a.sections]
     return pages
 
@@ -485,7 +485,7 @@ def test_axe_finds_no_serious_problem_on_any_page(page: Any, http_url: str) -> N
             if violation["impact"] in ("serious", "critical"):
                 targets = [n["target"] for n in violation["nodes"]][:3]
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
-    assert len(pages) == 48
+    assert len(pages) == 50
     assert not problems, "\n".join(problems)
 
 

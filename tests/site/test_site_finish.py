@@ -341,3 +341,26 @@ def test_send_from_file_url(page: Any, collect_build: tuple[str, Path], collecto
     ident = stored(page)["loyalty-audit:respondent-id"]
     sent = json.loads((held.answers / f"web-{ident}.json").read_text(encoding="utf-8"))
     assert sent["answers"] == given
+
+
+def test_axe_on_the_consultant_box_and_the_send_outcomes(tab: Any, collect_site: str,
+                                                         collector: tuple[Collector, str]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    held, _ = collector
+    answer_some(tab, collect_site, 2)
+    problems = []
+    for path, token in (("index.html", TOKEN), ("finish.html", TOKEN), ("finish.html", "another"),
+                        ("results.html", TOKEN)):
+        tab.goto(collect_site + path)
+        if path != "index.html":
+            held.token = token
+            try:
+                tab.click("[data-la-send] > p [data-action=submit]")
+                tab.wait_for_selector("[data-la-send-status] :is([data-sent], [data-send-error])")
+            finally:
+                held.token = TOKEN
+        for violation in Axe().run(tab).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                problems.append(f"{path}: {violation['id']} {[n['target'] for n in violation['nodes']][:3]}")
+    assert not problems, "\n".join(problems)
