@@ -256,3 +256,18 @@ def test_scores_read_in_spanish_everywhere(page: Any, http_url: str) -> None:
     type_number(page, "3")
     for ref, text in page.evaluate(SCORE_JS):
         assert text == "—" or ("," in text and "." not in text), (ref, text)
+
+
+def test_send_and_export_records_are_not_taken_for_answers(page: Any, http_url: str) -> None:
+    """What the page keeps beside the answers (sent, handed over, before an import) is never
+    read as answers of another version of the questionnaire."""
+    page.goto(http_url + "index.html")
+    old = f"loyalty-audit:{BANK.id}:0.1"
+    page.evaluate("""old => {
+        localStorage.setItem(old + ':sent', JSON.stringify({received: '2026-12-01T10:00:00Z', updated: 'x'}));
+        localStorage.setItem(old + ':handed', '2026-12-01T10:00:00Z');
+        localStorage.setItem(old + ':before-import', JSON.stringify({answers: {}, updated: '2026-12-01T10:00:00Z'}));
+    }""", old)
+    page.reload()
+    assert page.locator("[data-la-notice]").is_hidden()
+    assert KEY not in stored(page)

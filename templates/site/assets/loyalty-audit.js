@@ -1180,7 +1180,7 @@
     var best = null;
     for (var i = 0; i < store.length; i++) {
       var key = store.key(i);
-      if (!key || key.indexOf(prefix) !== 0 || key === ui.key) { continue; }
+      if (!key || key.indexOf(prefix) !== 0 || key === ui.key || /:(handed|sent|before-import)$/.test(key)) { continue; }
       try {
         var old = cleanState(JSON.parse(store.getItem(key)));
         if (!best || (old.updated || "") > (best.state.updated || "")) {
