@@ -127,8 +127,11 @@ def test_import_over_answers_asks_first_and_can_be_undone(page: Any, http_url: s
     assert saved(page)["answers"] == {qa: ka}
     assert page.inner_text("[data-progress=overall]").startswith("1 de")
 
+    page.goto(http_url + "finish.html")  # still restorable on another page
+    assert "siguen guardadas" in page.inner_text("[data-la-status]")
     page.click("[data-la-status] [data-action=undo-import]")
     assert saved(page)["answers"] == mine
+    assert page.locator("[data-la-status] [data-action=undo-import]").count() == 0
     assert page.inner_text("[data-progress=overall]").startswith("2 de")
     page.reload()
     assert saved(page)["answers"] == mine

@@ -1908,6 +1908,19 @@
   /* Answers handed over (exported or sent) as they were saved: leaving later warns only if they changed. */
   function markHanded() {
     storeItem(ui.key + ":handed", ui.state.updated || "");
+    try { storage().removeItem(ui.key + ":before-import"); } catch (e) { /* nothing kept */ }  /* handed over: kept as they are */
+  }
+
+  function undoButton() {
+    return el("button", { type: "button", "class": "md-button", "data-action": "undo-import" }, [say("undo_import")]);
+  }
+
+  /* The answers from before an import stay restorable until they are brought back, the
+     answers are reset, or the imported ones are exported or sent. */
+  function offerUndo() {
+    var kept = null;
+    try { kept = storage() ? storage().getItem(ui.key + ":before-import") : null; } catch (e) { kept = null; }
+    if (kept) { status(say("undo_available"), null, false, undoButton()); }
   }
 
   function unhanded() {
@@ -2000,8 +2013,7 @@
       if (got.dropped.length) {
         message += " " + say("import_dropped", { version: got.version, list: got.dropped.join(", ") });
       }
-      status(message, null, false, undo ? el("button", { type: "button", "class": "md-button", "data-action": "undo-import" },
-        [say("undo_import")]) : null);
+      status(message, null, false, undo ? undoButton() : null);
     }, function () {
       status(say("import_refused", { file: file.name, reason: say("not_json") }), null, true);
     }).then(function () { input.value = ""; });
@@ -2647,6 +2659,7 @@
     showNotice();
     refresh();
     showSent();
+    offerUndo();
     if (page.getAttribute("data-la-page") === "team") { renderTeam(); }
   }
 
