@@ -6,7 +6,7 @@ plugins:
       bank: questions          # bank folder, relative to mkdocs.yml (default: the packaged bank)
       language: es             # language at the site's root (default: the bank's first)
       languages: [es, en]      # languages to build (default: all of the bank's)
-      pages: [home, about, sections, results, team]
+      pages: [home, about, sections, finish, results, team]
       organisation: Acme S.L.  # filled in for every respondent (default: empty)
       templates: my-templates  # folder whose templates and messages.yaml win over ours
       contact: Ana Ruiz, ana@consultora.example   # who respondents ask (home page and finish)
@@ -19,6 +19,8 @@ plugins:
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -59,8 +61,8 @@ class SiteConfig(base.Config):  # type: ignore[no-untyped-call]
     contact = c.Optional(c.Type(str))
     """Who respondents ask about the questionnaire (name, e-mail, phone), as plain text."""
 
-    deadline = c.Optional(c.Type(str))
-    """The date answers are due, ``YYYY-MM-DD``."""
+    deadline = c.Optional(c.Type((str, dt.date)))
+    """The date answers are due, ``YYYY-MM-DD`` (YAML reads an unquoted one as a date)."""
 
     instructions = c.Optional(c.Type(str))
     """A paragraph from the consultant shown on the home page and at the finish, as plain text."""

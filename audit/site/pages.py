@@ -9,6 +9,7 @@ folder given first, whose files win).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
@@ -19,16 +20,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from babel.numbers import get_decimal_symbol
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from ..model import Bank, Section, kind_of, text_of
 from ..model.kinds import KINDS
 from ..resources import packaged_templates
+from ..write.formats import locale_of, long_date
 from ..write.messages import Messages, Words
 from ..write.report.html import sandboxed
 
-PAGE_KINDS = ("home", "about", "sections", "results", "team")
+PAGE_KINDS = ("home", "about", "sections", "finish", "results", "team")
 ASSETS = {"js": "loyalty-audit.js", "css": "loyalty-audit.css"}
 ASSET_DIR = "assets/loyalty-audit"
 PAYLOAD_ID = "loyalty-audit-data"
@@ -49,6 +52,48 @@ class SitePage:
     src_uri: str
     title: str
     markdown: str
+
+
+@dataclass(frozen=True)
+class Consultant:
+    """What the consultant tells respondents and how answers reach them (the plugin's options).
+
+    Every text is plain text, shown as text. ``deadline`` is ``YYYY-MM-DD``; ``live_scores``
+    false shows scores on the results page only; with ``collect_url`` the finish and results
+    pages get a send button that posts to that collection server with ``collect_token``.
+    """
+
+    contact: str | None = None
+    deadline: dt.date | None = None
+    instructions: str | None = None
+    live_scores: bool = True
+    collect_url: str | None = None
+    collect_token: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """What the script needs of these options."""
+        out: dict[str, Any] = {"live_scores": self.live_scores}
+        if self.collect_url:
+            out["collect"] = {"url": self.collect_url.rstrip("/"), "token": self.collect_token or ""}
+        return out
+
+
+def parse_deadline(text: str | dt.date | None) -> dt.date | None:
+    """The ``deadline`` option, ``YYYY-MM-DD``; a ValueError names what is wrong."""
+    if isinstance(text, dt.date):
+        return text
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"deadline {str(text)!r} is not a date; expected YYYY-MM-DD, e.g. 2027-01-15") from None
+
+
+def decimal_text(value: float, lang: str) -> str:
+    """A number as a respondent types it in ``lang``: Python's ``%g`` with the language's decimal
+    sign and no thousands separator (``2,5`` in Spanish, ``1500`` in both)."""
+    return f"{value:g}".replace(".", str(get_decimal_symbol(locale_of(lang))))
 
 
 @dataclass
@@ -138,14 +183,17 @@ def _tidy(body: str) -> str:
 
 def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | None = None,
                default: str | None = None, kinds: Sequence[str] = PAGE_KINDS, use_directory_urls: bool = False,
-               template_dirs: Sequence[Path] = (), organisation: str | None = None) -> SiteContent:
+               template_dirs: Sequence[Path] = (), organisation: str | None = None,
+               consultant: Consultant | None = None) -> SiteContent:
     """Render every page of the site of ``bank``.
 
     ``languages`` are the bank languages to build (all by default) and ``default`` the one
     at the site's root (the bank's first); ``kinds`` picks among :data:`PAGE_KINDS`;
     ``organisation`` is filled in for every respondent (they may still change it);
-    ``messages`` are the site's words (``templates/site/messages.yaml`` and the consultant's).
+    ``messages`` are the site's words (``templates/site/messages.yaml`` and the consultant's);
+    ``consultant`` holds the contact, deadline, instructions, live scores and collection options.
     """
+    consultant = consultant or Consultant()
     languages = list(languages or bank.languages)
     default = default or (bank.languages[0] if bank.languages[0] in languages else languages[0])
     dirs = [*template_dirs, site_templates_dir()]
@@ -166,6 +214,8 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
         for area, section in bank.sections():
             plan.append((f"section:{section.id}", f"{area.id}/{section.id}.md", "section",
                          {"area": area, "section": section}))
+    if "finish" in kinds:
+        plan.append(("finish", "finish.md", "finish", {}))
     if "results" in kinds:
         plan.append(("results", "results.md", "results", {}))
     if "team" in kinds:
@@ -194,11 +244,19 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
                 return get_relative_url(urls.get(target, urls[home]), here)
 
             following = keys[i + 1] if i + 1 < len(keys) else None
+            previous = keys[i - 1] if i > 0 else None
             context = {"bank": bank, "t": t, "s": SimpleNamespace(**s), "root": get_relative_url("./", here),
                        "url": url,
                        "counts": counts, "first_section": first_section,
                        "next_page": ({"key": following, "title": titles[following]}
                                      if following and kind == "section" else None),
+                       "previous_page": ({"key": previous, "title": titles[previous]}
+                                         if previous and kind == "section" else None),
+                       "has_page": lambda key, keys=keys: key in keys,
+                       "consultant": consultant,
+                       "deadline": long_date(consultant.deadline, lang) if consultant.deadline else "",
+                       "decimal": lambda value, lang=lang: decimal_text(value, lang),
+                       "min_group": bank.min_group or 1,
                        **extra}
             body = _tidy(env.get_template(f"{kind}.md").render(context))
             front = (f"---\ntitle: {json.dumps(html.escape(titles[key]), ensure_ascii=False)}\n"
@@ -214,6 +272,7 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
             "pages": pages_map,
             "kinds": kinds_json(),
             **({"organisation": organisation} if organisation else {}),
+            "options": consultant.payload(),
         })
     return SiteContent(bank, default, languages, pages, navs, payloads, strings)
 

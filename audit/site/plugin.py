@@ -35,7 +35,17 @@ from ..read.bank import load_bank
 from ..read.messages import load_messages
 from ..resources import default_bank_dir
 from .config import SiteConfig
-from .pages import ASSET_DIR, ASSETS, SiteContent, SitePage, build_site, payload_tag, site_templates_dir
+from .pages import (
+    ASSET_DIR,
+    ASSETS,
+    Consultant,
+    SiteContent,
+    SitePage,
+    build_site,
+    parse_deadline,
+    payload_tag,
+    site_templates_dir,
+)
 
 log = logging.getLogger("mkdocs.plugins.loyalty-audit")
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -103,9 +113,17 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
                                            else languages[0])
         if default not in languages:
             languages.insert(0, default)
+        try:
+            deadline = parse_deadline(self.config.deadline)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise PluginError(f"loyalty-audit: {exc}") from None
+        consultant = Consultant(contact=self.config.contact, deadline=deadline,
+                                instructions=self.config.instructions, live_scores=self.config.live_scores,
+                                collect_url=self.config.collect_url, collect_token=self.config.collect_token)
         self.content = build_site(bank, messages, languages=languages, default=default, kinds=self.config.pages,
                                   use_directory_urls=config.use_directory_urls,
-                                  template_dirs=template_dirs, organisation=self.config.organisation)
+                                  template_dirs=template_dirs, organisation=self.config.organisation,
+                                  consultant=consultant)
         self.by_uri = {p.src_uri: p for p in self.content.pages}
 
         for option, name in (("extra_css", ASSETS["css"]), ("extra_javascript", ASSETS["js"])):

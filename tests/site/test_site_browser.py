@@ -18,6 +18,8 @@ from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot
 from audit.engine.score import applies
 from audit.model import kind_of, text_of
 from audit.read.bank import load_bank
+from audit.site.pages import decimal_text
+from audit.write.formats import number
 
 BANK = load_bank(ROOT / "questions")
 DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"
@@ -77,8 +79,8 @@ def answer_with_keyboard(tab: Any, q: dict[str, Any], shape: str, i: int) -> Non
             tab.keyboard.press("Space")
     elif shape == "numeric":
         lo, hi = q["range"] or (0, 10)
-        tab_to(tab, f"{field} input[type=number]")
-        tab.keyboard.type(f"{lo + (hi - lo) * (i % 5) / 4:g}")
+        tab_to(tab, f"{field} input[data-number]")
+        tab.keyboard.type(decimal_text(lo + (hi - lo) * (i % 5) / 4, page_lang(tab)))
     else:
         tab_to(tab, f"{field} textarea")
         tab.keyboard.type("Typed with the keyboard.")
@@ -99,28 +101,44 @@ def cli_scores(files: list[Path]) -> dict[str, Any]:
     return result
 
 
-def shown(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def page_lang(tab: Any) -> str:
+    lang: str = tab.evaluate("() => document.documentElement.lang")
+    return lang
+
+
+def shown(value: float | None, lang: str) -> str:
+    """A score as the page shows it: rounded as the CLI rounds, written as the report writes it."""
+    return number(value, lang, 1)
 
 
 def assert_page_shows(tab: Any, result: dict[str, Any]) -> int:
     """Every visible data-score equals the CLI's number rounded to one decimal."""
     pairs = tab.evaluate(SCORE_JS)
+    lang = page_lang(tab)
     for ref, text in pairs:
         if ref == "overall":
             value = result["overall"]["score"]
         else:
             kind, ident = ref.split(":", 1)
             value = result["areas" if kind == "area" else "sections"][ident]["score"]
-        assert text == shown(value), (ref, text, value)
+        assert text == shown(value, lang), (ref, text, value)
     return len(pairs)
 
 
 def import_file(tab: Any, path: Path) -> str:
+    """Import ``path``, saying yes when the page asks before replacing the answers it holds."""
     # empty the status first, so that the previous import's message is not read as this one's
     tab.evaluate("() => document.querySelectorAll('[data-la-status]').forEach(n => { n.textContent = ''; })")
-    tab.set_input_files("[data-action=import]", str(path))
-    tab.wait_for_function("() => document.querySelector('[data-la-status]').textContent.length > 0")
+
+    def replace(dialog: Any) -> None:
+        dialog.accept()
+
+    tab.on("dialog", replace)
+    try:
+        tab.set_input_files("[data-action=import]", str(path))
+        tab.wait_for_function("() => document.querySelector('[data-la-status]').textContent.length > 0")
+    finally:
+        tab.remove_listener("dialog", replace)
     text: str = tab.inner_text("[data-la-status]")
     return text
 
@@ -161,7 +179,7 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
     follow(page, ".la-start a.md-button--primary")
     seen: list[str] = []
     answered = 0
-    while "results.html" not in page.url:
+    while "finish.html" not in page.url:
         section = page.get_attribute("[data-la-page]", "data-section")
         assert section and section not in seen
         seen.append(section)
@@ -176,10 +194,13 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
         page.keyboard.type(f"Comment on {section}.")
         if len(seen) == 2:
             screenshot(page, f"section-{mode}", full_page=False)
-        follow(page, ".la-next a")
+        follow(page, "[data-la-next]")
     assert seen == applying
-    assert page.inner_text("[data-progress=overall]").endswith("100 %")
+    assert page.inner_text("[data-progress=overall]").endswith("100\u00a0% · terminado")
     assert page.inner_text("[data-la-list=unanswered]") == "Todas las preguntas que aplican están respondidas."
+    assert page.inner_text("[data-la-finish-status]").startswith("Completo")
+    follow(page, ".la-next a")
+    assert page.url.endswith("results.html")
     screenshot(page, f"results-{mode}")
 
     # kept through reload and navigation
@@ -199,7 +220,7 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
         tab_to(page, "[data-action=export]")
         page.keyboard.press("Enter")
     download = info.value
-    assert re.fullmatch(r"nandu-hijos-s-l-marketing-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
+    assert re.fullmatch(r"nandu-hijos-s-l-marketing-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
     exported = tmp_path / download.suggested_filename
     download.save_as(exported)
     data = json.loads(exported.read_text(encoding="utf-8"))
@@ -390,7 +411,7 @@ def test_language_switch_keeps_the_page_and_the_answers(page: Any, base_url: str
     assert page.url.endswith("/en/back_office/delivery.html")
     assert page.get_attribute("html", "lang") == "en"
     assert page.inner_text("h1") == section_title("delivery", "en")
-    assert page.evaluate(SCORE_JS) == es_scores
+    assert page.evaluate(SCORE_JS) == [[ref, text.replace(",", ".")] for ref, text in es_scores]
     assert page.inner_text("[data-progress=overall]").startswith(
         page.inner_text("[data-progress=overall]").split(" of ")[0] + " of ")
     screenshot(page, "section-en", full_page=False)
@@ -410,15 +431,16 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
     page.set_input_files("[data-team-files]", [str(f) for f in files[:3]])
     page.wait_for_selector("[data-team-result]:not([hidden])")
     page.set_input_files("[data-team-files]", [str(f) for f in files[3:]] + [str(junk)])
-    page.wait_for_function(f"() => document.querySelectorAll('[data-team-list] li').length === {len(files) + 1}")
+    page.wait_for_function("n => document.querySelectorAll('[data-team-list] :is(li.is-used, li.is-refused)')"
+                           ".length === n", arg=len(files) + 1)
     assert page.locator("[data-team-list] li.is-used").count() == len(files)
     assert "junk.json: no se usa: no es un archivo de respuestas JSON." in page.inner_text("[data-team-list]")
     result = cli_scores(files)
-    assert page.inner_text("[data-team-score=overall]") == shown(result["overall"]["score"])
+    assert page.inner_text("[data-team-score=overall]") == shown(result["overall"]["score"], page_lang(page))
     for area, node in result["areas"].items():
-        assert page.inner_text(f'[data-team-score="area:{area}"]') == shown(node["score"])
+        assert page.inner_text(f'[data-team-score="area:{area}"]') == shown(node["score"], page_lang(page))
     for section, node in result["sections"].items():
-        assert page.inner_text(f'[data-team-score="section:{section}"]') == shown(node["score"])
+        assert page.inner_text(f'[data-team-score="section:{section}"]') == shown(node["score"], page_lang(page))
     header = page.inner_text(".la-team-table thead")
     for dept in ("Dirección (1)", "Marketing (1)", "Ventas (1)", "Atención al cliente (1)",
                  "Operaciones y logística (1)"):
@@ -428,7 +450,8 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
     if len(overall) > 1 and max(overall) - min(overall) >= BANK.divergence_threshold:
         flagged.append("overall")
     assert page.locator(".la-team-table .is-flagged").count() == len(flagged) > 0
-    assert "respondents disagree on profile 'market'" in page.inner_text(".la-warnings")
+    market = next(p for p in BANK.profile if p.id == "market")
+    assert text_of(market.text, "es") in page.inner_text("[data-team-conflicts]")  # first, in the page's language
     screenshot(page, f"team-{'file' if base_url.startswith('file:') else 'http'}")
     page.click("[data-action=team-clear]")
     assert page.locator("[data-team-result]").is_hidden()
@@ -439,7 +462,7 @@ def test_team_page_scores_several_files_like_the_cli(page: Any, base_url: str, t
 def _all_pages() -> list[str]:
     pages = []
     for prefix in ("", "en/"):
-        pages += [f"{prefix}{p}.html" for p in ("index", "about", "results", "team")]
+        pages += [f"{prefix}{p}.html" for p in ("index", "about", "finish", "results", "team")]
         pages += [f"{prefix}{a.id}/{s.id}.html" for a in BANK.areas for s in a.sections]
     return pages
 
@@ -462,7 +485,7 @@ def test_axe_finds_no_serious_problem_on_any_page(page: Any, http_url: str) -> N
             if violation["impact"] in ("serious", "critical"):
                 targets = [n["target"] for n in violation["nodes"]][:3]
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
-    assert len(pages) == 48
+    assert len(pages) == 50
     assert not problems, "\n".join(problems)
 
 

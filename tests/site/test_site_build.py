@@ -109,7 +109,8 @@ def test_mini_bank_site_with_directory_urls(tmp_path: Path) -> None:
     assert "md-select__link" not in text  # one language: no language menu
     assert """data-applies-if='{"channel": ["web", "both"]}'""" in text
     data = payload(site / "a" / "s2" / "index.html")
-    assert data["pages"] == {"home": "./", "about": "about/", "results": "results/", "team": "team/",
+    assert data["pages"] == {"home": "./", "about": "about/", "finish": "finish/", "results": "results/",
+                             "team": "team/",
                              "sections": {"s1": "a/s1/", "s2": "a/s2/", "s3": "b/s3/"}}
 
 

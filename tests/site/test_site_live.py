@@ -62,14 +62,14 @@ def test_script_survives_instant_navigation(page: Any, instant_url: str) -> None
     assert page.evaluate("() => window.stillHere") is True  # no full page load
     assert page.locator("a.md-nav__link[href$='storefront_physical.html']").is_hidden()
     page.check('[data-question="bo-payment-friction"] input[value="4"]')
-    assert page.inner_text('[data-score="section:payment"]') == "100.0"
+    assert page.inner_text('[data-score="section:payment"]') == "100,0"
     bank = load_bank(ROOT / "questions")
     payment = [q for _, s, q in bank.questions() if s.id == "payment" and kind_of(q).scored]
     assert page.inner_text('[data-progress="section:payment"]') == f"1 de {len(payment)}"
     page.click("a.md-nav__link[href$='results.html']")
     page.wait_for_selector("[data-la-page=results]")
     assert page.evaluate("() => window.stillHere") is True
-    assert page.inner_text('[data-score="section:payment"]') == "100.0"
+    assert page.inner_text('[data-score="section:payment"]') == "100,0"
     assert page.locator("[data-la-list=recommendations] li").count() == 0
     page.go_back()
     page.wait_for_selector('[data-la-page][data-section="payment"]')

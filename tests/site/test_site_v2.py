@@ -18,7 +18,18 @@ from typing import Any
 import pytest
 from markupsafe import escape
 from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
-from test_site_browser import BANK, DEMO, SCORE_JS, assert_page_shows, cli_scores, counted, import_file, stored
+from test_site_browser import (
+    BANK,
+    DEMO,
+    SCORE_JS,
+    assert_page_shows,
+    cli_scores,
+    counted,
+    import_file,
+    page_lang,
+    shown,
+    stored,
+)
 from test_site_build import payload
 
 from audit.model import text_of
@@ -114,11 +125,11 @@ def test_dont_know_is_stored_exported_counted_and_not_scored(page: Any, base_url
     scores = page.evaluate(SCORE_JS)
     # a number, then "I don't know": the number goes, the field is disabled, the scores are back
     days = '[data-question="bo-incident-days"]'
-    page.fill(f"{days} input[type=number]", "4")
+    page.fill(f"{days} input[data-number]", "4")
     assert page.evaluate(SCORE_JS) != scores
     page.check(f"{days} input[data-dont-know]")
-    assert page.input_value(f"{days} input[type=number]") == ""
-    assert page.is_disabled(f"{days} input[type=number]")
+    assert page.input_value(f"{days} input[data-number]") == ""
+    assert page.is_disabled(f"{days} input[data-number]")
     assert page.evaluate(SCORE_JS) == scores
     assert saved_answers(page)["bo-incident-days"] == "dont_know"
     page.check(f"{days} input[value=na]")  # N/A and "I don't know" exclude each other
@@ -249,8 +260,8 @@ def test_a_score_on_two_answers_is_provisional(page: Any, http_url: str, tmp_pat
     assert "alcanzan ya su objetivo" not in page.inner_text("[data-la-list=recommendations]")
     diagnoses = page.locator("[data-diagnosis]").evaluate_all("es => es.map(e => e.dataset.diagnosis)")
     assert diagnoses == result["diagnoses"]
-    shown = page.locator("[data-recommendation]").evaluate_all("es => es.map(e => e.dataset.recommendation)")
-    assert shown == [r["question"] for r in result["recommendations"]][:10]
+    listed = page.locator("[data-recommendation]").evaluate_all("es => es.map(e => e.dataset.recommendation)")
+    assert listed == [r["question"] for r in result["recommendations"]][:10]
     for rec in result["recommendations"][:10]:
         focus = page.locator(f'[data-recommendation="{rec["question"]}"] [data-focus]')
         assert focus.count() == (1 if rec["focus"] else 0)
@@ -299,11 +310,11 @@ def test_team_page_pools_departments_like_the_cli(page: Any, v2_url: str, case: 
     labels = {d.key: text_of(d.label, "en") for d in bank.departments} | {"other": "Other (pooled)"}
     header = page.locator(".la-team-table thead th").all_inner_texts()
     assert header[2:-1] == [f"{labels[k]} ({d['respondents']})" for k, d in result["departments"].items()]
-    assert page.inner_text("[data-team-score=overall]") == f"{result['overall']['score']:.1f}"
+    assert page.inner_text("[data-team-score=overall]") == shown(result["overall"]["score"], page_lang(page))
     for kind in ("areas", "sections"):
         for ident, node in result[kind].items():
             cell = page.locator(f'[data-team-score="{kind[:-1]}:{ident}"]')
-            assert cell.inner_text() == ("—" if node["score"] is None else f"{node['score']:.1f}"), ident
+            assert cell.inner_text() == shown(node["score"], page_lang(page)), ident
             provisional = node["provisional"] and node["score"] is not None
             assert (cell.get_attribute("data-provisional") is not None) == provisional, ident
     assert page.locator(".la-team-table .is-flagged").count() == \
@@ -312,8 +323,8 @@ def test_team_page_pools_departments_like_the_cli(page: Any, v2_url: str, case: 
     diagnoses = page.locator("[data-team-result] [data-diagnosis]").evaluate_all(
         "es => es.map(e => e.dataset.diagnosis)")
     assert diagnoses == result["diagnoses"]
-    shown = page.locator("[data-recommendation]").evaluate_all("es => es.map(e => e.dataset.recommendation)")
-    assert shown == [r["question"] for r in result["recommendations"]][:5]
+    listed = page.locator("[data-recommendation]").evaluate_all("es => es.map(e => e.dataset.recommendation)")
+    assert listed == [r["question"] for r in result["recommendations"]][:5]
     note = page.inner_text("[data-team-pooled]")
     assert "fewer than 2 respondents" in note
     left = result["respondents"] - sum(d["respondents"] for d in result["departments"].values())

@@ -47,8 +47,14 @@
     return obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key);
   }
 
+  /* obj[key] = value, also for a key such as "__proto__" (which plain assignment would not
+     make an own property); the plain assignment otherwise, which is much faster on large objects. */
   function put(obj, key, value) {
-    Object.defineProperty(obj, key, { value: value, enumerable: true, writable: true, configurable: true });
+    if (key === "__proto__") {
+      Object.defineProperty(obj, key, { value: value, enumerable: true, writable: true, configurable: true });
+    } else {
+      obj[key] = value;
+    }
     return obj;
   }
 
@@ -150,6 +156,36 @@
       if (text.indexOf(".") >= 0) { text = text.replace(/\.?0+$/, ""); }
     }
     return text;
+  }
+
+  /*
+   * A number as a respondent typed it in `lang`. The language's decimal sign always means
+   * decimals (2,5 in Spanish); the other sign (a point in Spanish, a comma in English) means
+   * decimals too unless exactly three digits follow a non-zero whole part: "1.500" in Spanish
+   * and "1,500" in English could be a thousand and a half or one and a half, and are refused
+   * ({problem: "number_ambiguous"}) rather than guessed. Returns {value}, {empty} or {problem}.
+   */
+  function parseNumber(text, lang) {
+    var s = String(text || "").replace(/[\s\u00a0\u202f]/g, "").replace(/\u2212/g, "-");
+    if (!s) { return { empty: true }; }
+    var m = /^([+-]?)(\d*)([.,]?)(\d*)$/.exec(s);
+    if (!m) {
+      return { problem: /^[+-]?\d[\d.,]*$/.test(s) ? "number_ambiguous" : "number_format" };
+    }
+    var sign = m[1], whole = m[2], sep = m[3], part = m[4];
+    if (!whole && !part) { return { problem: "number_format" }; }
+    if (sep && sep !== decimalSign(lang) && part.length === 3 && /[1-9]/.test(whole)) {
+      return { problem: "number_ambiguous" };
+    }
+    return { value: Number(sign + (whole || "0") + (part ? "." + part : "")) };
+  }
+
+  function decimalSign(lang) {
+    try {
+      var parts = new Intl.NumberFormat(lang || "en").formatToParts(1.5);
+      for (var i = 0; i < parts.length; i++) { if (parts[i].type === "decimal") { return parts[i].value; } }
+    } catch (e) { /* a language Intl does not know: English */ }
+    return ".";
   }
 
   /* ------------------------------------------------------------ kinds ---------- */
@@ -278,17 +314,18 @@
         return null;
       },
       fill: function (field, value) {
-        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        var input = $("input[data-number]", field), naBox = $("input[type=checkbox][value=na]", field);
         var dkBox = $("input[type=checkbox][data-dont-know]", field);
-        if (input) {
-          input.value = typeof value === "number" ? String(value) : "";
+        var typing = input && input === doc().activeElement && parseNumber(input.value, ui.lang).value === value;
+        if (input && !typing) {  /* what is being typed stays as typed while it means the same */
+          input.value = typeof value === "number" ? numberText(value) : "";
           input.disabled = value === "na" || value === "dont_know";
         }
         if (naBox) { naBox.checked = value === "na"; }
         if (dkBox) { dkBox.checked = value === "dont_know"; }
       },
       read: function (field, q, target) {
-        var input = $("input[type=number]", field), naBox = $("input[type=checkbox][value=na]", field);
+        var input = $("input[data-number]", field), naBox = $("input[type=checkbox][value=na]", field);
         var dkBox = $("input[type=checkbox][data-dont-know]", field);
         var boxes = [naBox, dkBox].filter(Boolean);
         if (boxes.indexOf(target) >= 0) {  /* N/A and "I don't know" exclude each other and the number */
@@ -301,15 +338,19 @@
         }
         if (naBox && naBox.checked) { return "na"; }
         if (dkBox && dkBox.checked) { return "dont_know"; }
-        if (input.value === "" && !input.validity.badInput) {
+        var typed = parseNumber(input.value, ui.lang);
+        if (typed.empty) {
           setError(field, "");
           return undefined;
         }
-        var number = input.value === "" ? NaN : Number(input.value);
-        var ok = !SHAPES.numeric.normalise(q, number)[1];
-        setError(field, ok ? "" : (q.range ? say("number_range", { lo: formatG(q.range[0]), hi: formatG(q.range[1]) })
+        if (typed.problem) {  /* never guessed: "1.500" could be 1500 or 1.5 */
+          setError(field, say(typed.problem, { text: input.value.trim() }));
+          return undefined;
+        }
+        var ok = !SHAPES.numeric.normalise(q, typed.value)[1];
+        setError(field, ok ? "" : (q.range ? say("number_range", { lo: numberText(q.range[0]), hi: numberText(q.range[1]) })
           : say("number_invalid")));
-        return ok ? number : undefined;
+        return ok ? typed.value : undefined;
       }
     },
     free: {  /* a text, never scored: a text area */
@@ -322,7 +363,7 @@
       score: function () { return null; },
       fill: function (field, value) {
         var area = $("textarea", field);
-        if (area) { area.value = typeof value === "string" ? value : ""; }
+        if (area && !(area === doc().activeElement && area.value === value)) { area.value = typeof value === "string" ? value : ""; }
       },
       read: function (field) {
         var area = $("textarea", field);
@@ -332,13 +373,22 @@
   };
 
   /* What the kinds table says of a question's type: {answer, scored, na}, and the type's name. */
+  var KIND_CACHE = typeof WeakMap === "function" ? new WeakMap() : null;  /* kinds table -> {type: kind} */
+
   function kindOf(kinds, q) {
+    var cache = KIND_CACHE && kinds && typeof kinds === "object" ? KIND_CACHE.get(kinds) : null;
+    if (cache && has(cache, q.type)) { return cache[q.type]; }
     var kind = kinds && has(kinds, q.type) ? kinds[q.type] : null;
     if (!kind || !has(SHAPES, kind.answer)) {
       throw new Error("question '" + q.id + "' is of type '" + q.type + "', which the kinds table " +
         (kind ? "gives an unknown answer shape" : "does not list"));
     }
-    return { answer: kind.answer, scored: kind.scored, na: kind.na, name: q.type };
+    var found = Object.freeze({ answer: kind.answer, scored: kind.scored, na: kind.na, name: q.type });
+    if (KIND_CACHE && kinds && typeof kinds === "object") {
+      if (!cache) { cache = {}; KIND_CACHE.set(kinds, cache); }
+      put(cache, q.type, found);
+    }
+    return found;
   }
 
   function shapeOf(kinds, q) { return SHAPES[kindOf(kinds, q).answer]; }
@@ -788,7 +838,11 @@
 
     var teamScores = scoreGroup(kinds, plan, respondents);
     var groups = departmentsOf(bank, respondents, minGroup);
-    var deptScores = groups.map(function (g) { return scoreGroup(kinds, plan, g[1]); });
+    /* a department holding every respondent in the same order scores exactly as the team does */
+    var deptScores = groups.map(function (g) {
+      var same = g[1].length === respondents.length && g[1].every(function (r, i) { return r === respondents[i]; });
+      return same ? teamScores : scoreGroup(kinds, plan, g[1]);
+    });
 
     /* coverage: the weight of the questions someone answered (not "I don't know") over the
        weight of all that count (docs/scoring.md#coverage) */
@@ -799,11 +853,17 @@
       });
     }).map(function (q) { return q.id; }));
 
-    function coverage(questions) {
-      var counted = questions.filter(function (q) { return isScored(kinds, q); });
-      var weight = total(counted.map(function (q) { return q.weight; }));
+    var scoredIds = new Set(applicable.filter(function (q) { return isScored(kinds, q); }).map(function (q) { return q.id; }));
+    function coverage(questions) {  /* weights added left to right from 0, as total() adds them */
+      var weight = 0, got = 0, i;
+      for (i = 0; i < questions.length; i++) {
+        if (scoredIds.has(questions[i].id)) { weight += questions[i].weight; }
+      }
       if (!weight) { return null; }
-      return total(counted.filter(function (q) { return covered.has(q.id); }).map(function (q) { return q.weight; })) / weight;
+      for (i = 0; i < questions.length; i++) {
+        if (scoredIds.has(questions[i].id) && covered.has(questions[i].id)) { got += questions[i].weight; }
+      }
+      return got / weight;
     }
 
     function node(value, divergence, questions) {
@@ -998,7 +1058,7 @@
   /* ==================================================================== page === */
 
   var ui = { data: null, bank: null, kinds: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true,
-    team: [], bound: false, notice: "" };
+    team: [], bound: false, notice: "", written: null, leaving: 0, formats: {}, normal: new Map() };
 
   function doc() { return root.document; }
 
@@ -1037,6 +1097,39 @@
     if (has(value, ui.lang)) { return value[ui.lang]; }
     var keys = Object.keys(value);
     return keys.length ? value[keys[0]] : "";
+  }
+
+  /* ------------------------------------------------------------------ numbers -- */
+
+  /* One number format per language: rounded as Python rounds (fixed), then written with the
+     page language's signs, as the report writes them (61,5 in Spanish, 61.5 in English). */
+  function formatter(digits, percent) {
+    var key = (percent ? "%" : "") + digits;
+    if (!has(ui.formats, key)) {
+      var options = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+      if (percent) { options.style = "percent"; }
+      var made;
+      try { made = new Intl.NumberFormat(ui.lang || "en", options); } catch (e) { made = new Intl.NumberFormat("en", options); }
+      put(ui.formats, key, made);
+    }
+    return ui.formats[key];
+  }
+
+  function num(x, digits) {
+    if (x === null || x === undefined) { return "—"; }
+    return formatter(digits, false).format(Number(fixed(x, digits)));
+  }
+
+  /* A fraction in 0..1 as a percentage: "62 %" (es), "62%" (en). */
+  function pct(fraction, digits) {
+    if (fraction === null || fraction === undefined) { return "—"; }
+    return formatter(digits, true).format(Number(fixed(100 * fraction, digits)) / 100);
+  }
+
+  /* A number as a respondent would type it back: the language's decimal sign, no grouping. */
+  function numberText(value) {
+    var text = String(value);
+    return /e/i.test(text) ? text : text.replace(".", decimalSign(ui.lang));
   }
 
   function setText(selector, text, scope) {
@@ -1079,6 +1172,7 @@
       ui.storage = false;
       return blankState();
     }
+    ui.written = raw;
     if (raw) {
       try { return cleanState(JSON.parse(raw)); } catch (e) { return blankState(); }
     }
@@ -1091,7 +1185,7 @@
     var best = null;
     for (var i = 0; i < store.length; i++) {
       var key = store.key(i);
-      if (!key || key.indexOf(prefix) !== 0 || key === ui.key) { continue; }
+      if (!key || key.indexOf(prefix) !== 0 || key === ui.key || /:(handed|sent|before-import)$/.test(key)) { continue; }
       try {
         var old = cleanState(JSON.parse(store.getItem(key)));
         if (!best || (old.updated || "") > (best.state.updated || "")) {
@@ -1106,8 +1200,9 @@
     ui.notice = say("migrated", { version: best.version }) +
       (read.dropped.length ? " " + say("import_dropped", { version: best.version, list: read.dropped.join(", ") }) : "");
     ui.state = state;
+    ui.written = null;
     save();
-    return state;
+    return ui.state;
   }
 
   /* Every write to localStorage goes through here. A write that fails (quota exceeded,
@@ -1127,10 +1222,75 @@
     }
   }
 
+  function copyState(state) { return cleanState(JSON.parse(JSON.stringify(state))); }
+
+  /* What this tab last wrote or read under its key (a text): the base its changes are made on. */
+  function baseState() {
+    try { return ui.written ? cleanState(JSON.parse(ui.written)) : blankState(); } catch (e) { return blankState(); }
+  }
+
+  /* Apply to `target` what changed from `base` to `from`, field by field and question by
+     question: how two tabs (or a tab and what it last read) are merged, so that no answer
+     given in either is lost. */
+  function mergeInto(target, from, base) {
+    ["organisation", "name", "department"].forEach(function (k) {
+      if (from[k] !== base[k]) { target[k] = from[k]; }
+    });
+    ["profile", "answers", "comments"].forEach(function (k) {
+      var ids = Object.keys(from[k]).concat(Object.keys(base[k]));
+      ids.forEach(function (id) {
+        var now = has(from[k], id) ? JSON.stringify(from[k][id]) : undefined;
+        var was = has(base[k], id) ? JSON.stringify(base[k][id]) : undefined;
+        if (now === was) { return; }
+        if (now === undefined) { delete target[k][id]; } else { put(target[k], id, from[k][id]); }
+      });
+    });
+    return target;
+  }
+
+  function sameAnswers(a, b) {
+    var strip = function (x) { var c = copyState(x); c.updated = null; return JSON.stringify(c); };
+    return strip(a) === strip(b);
+  }
+
+  /* Save this tab's changes over what is stored now: when another tab saved since this one
+     last wrote or read (the stored text is not the one it knows), its changes are merged in
+     question by question first; otherwise the state is written as it is. */
   function save() {
     ui.state.updated = new Date().toISOString();
-    if (!storage()) { ui.storage = false; return false; }
-    return storeItem(ui.key, JSON.stringify(ui.state));
+    var store = storage();
+    if (!store) { ui.storage = false; return false; }
+    var raw = null;
+    try { raw = store.getItem(ui.key); } catch (e) { raw = null; }
+    if (raw && raw !== ui.written) {
+      var stored = null, mine = ui.state;
+      try { stored = cleanState(JSON.parse(raw)); } catch (e) { stored = null; }
+      if (stored) {
+        var merged = mergeInto(stored, mine, baseState());
+        merged.updated = mine.updated;
+        ui.state = merged;
+        if (!sameAnswers(merged, mine)) { fillControls(); }
+      }
+    }
+    var text = JSON.stringify(ui.state);
+    var ok = storeItem(ui.key, text);
+    if (ok) { ui.written = text; }
+    return ok;
+  }
+
+  /* Another tab saved: take its answers, keep this tab's unsaved ones, and show them. */
+  function onStorage(event) {
+    if (!ui.data || !ui.state) { return; }
+    if (event.key === ui.key + ":sent") { showSent(); return; }
+    if (event.key !== ui.key && event.key !== null) { return; }
+    var incoming = null;
+    try { incoming = event.newValue ? cleanState(JSON.parse(event.newValue)) : null; } catch (e) { return; }
+    if (event.key === null || !incoming) { incoming = blankState(); }
+    mergeInto(incoming, ui.state, baseState());  /* this tab's changes not saved yet, if any */
+    ui.state = incoming;
+    ui.written = event.key === null ? null : event.newValue;
+    fillControls();
+    refresh();
   }
 
   /* The response file (docs/responses.md) of the answers in this browser (what export writes). */
@@ -1175,12 +1335,38 @@
     return state;
   }
 
-  function myTeam(file) {
-    return loadTeam(ui.kinds, ui.bank, [{ source: "browser", data: file || currentFile() }]).team;
+  /*
+   * This browser's respondent as loadTeam(currentFile()) reads it, without rebuilding and
+   * re-checking every answer on each change: each answer is normalised once and kept until
+   * it changes (ui.normal); what does not fit the bank is left out, as currentFile() does.
+   */
+  function myRespondent() {
+    var index = bankIndex(ui.bank), state = ui.state, cache = ui.normal, answers = new Map(), comments = {};
+    Object.keys(state.answers).forEach(function (qid) {
+      var raw = state.answers[qid];
+      if (!has(index.questions, qid) || raw === null || raw === undefined) { return; }
+      var hit = cache.get(qid);
+      var key = typeof raw === "object" ? JSON.stringify(raw) : null;  /* a list is compared by its text */
+      if (!hit || (key === null ? hit.raw !== raw || hit.key !== null : hit.key !== key)) {
+        var got = normalise(ui.kinds, index.questions[qid].q, raw);
+        hit = { raw: raw, key: key, value: got[1] ? undefined : got[0] };
+        cache.set(qid, hit);
+      }
+      if (hit.value !== undefined) { answers.set(qid, hit.value); }
+    });
+    Object.keys(state.comments).forEach(function (qid) {
+      var text = state.comments[qid];
+      if (has(index.questions, qid) && typeof text === "string" && text.trim()) { put(comments, qid, text); }
+    });
+    var dept = state.department || null;
+    if (dept !== null && (dept === POOLED || (index.departments.length && index.departments.indexOf(dept) < 0))) { dept = null; }
+    return { source: "browser", name: state.name.trim() || null, department: dept, language: ui.lang, submitted: null,
+      profile: myProfile(), answers: answers, comments: comments };
   }
 
   function scoreMine() {
-    return score(ui.kinds, ui.bank, myTeam());
+    return score(ui.kinds, ui.bank, { bank_id: ui.bank.id, bank_version: ui.bank.version,
+      organisation: ui.state.organisation.trim() || null, respondents: [myRespondent()], warnings: [] });
   }
 
   /* ------------------------------------------------------------ applicability -- */
@@ -1243,17 +1429,29 @@
     var first = order.filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
     $$("a[data-la-first]").forEach(function (a) { if (first) { a.href = sectionHref(first); } });
     var page = $("[data-la-page]");
-    var nextLink = $(".la-next a");
-    if (page && nextLink && page.getAttribute("data-section")) {
+    var nextLink = $("[data-la-next]"), prevLink = $("[data-la-prev]");
+    if (page && page.getAttribute("data-section")) {
       var here = order.indexOf(page.getAttribute("data-section"));
-      var next = order.slice(here + 1).filter(function (id) { return open[id] && has(ui.data.pages.sections, id); })[0];
-      if (next) {
+      var usable = function (id) { return open[id] && has(ui.data.pages.sections, id); };
+      var next = order.slice(here + 1).filter(usable)[0];
+      var prev = order.slice(0, here).filter(usable).pop();
+      var after = ui.data.pages.finish ? "finish" : (ui.data.pages.results ? "results" : null);
+      if (nextLink && next) {
         nextLink.href = sectionHref(next);
         nextLink.textContent = t(bankIndex(ui.bank).sections[next].section.title) + " →";
-      } else if (ui.data.pages.results) {
-        nextLink.href = ui.root + ui.data.pages.results;
-        nextLink.textContent = say("nav_results") + " →";
+      } else if (nextLink && after) {
+        nextLink.href = ui.root + ui.data.pages[after];
+        nextLink.textContent = say("nav_" + after) + " →";
       }
+      if (prevLink && prev) {
+        prevLink.href = sectionHref(prev);
+        prevLink.textContent = "← " + t(bankIndex(ui.bank).sections[prev].section.title);
+      } else if (prevLink && ui.data.pages.about) {
+        prevLink.href = ui.root + ui.data.pages.about;
+        prevLink.textContent = "← " + say("nav_about");
+      }
+      var firstQuestion = $$("[data-la-q]", page).filter(function (q) { return !q.hidden; })[0];
+      $$("[data-la-skip]", page).forEach(function (a) { if (firstQuestion) { a.href = "#" + firstQuestion.id; } });
     }
     return profile;
   }
@@ -1281,11 +1479,12 @@
   function fillControls() {
     $$("[data-question]").forEach(fillQuestion);
     $$("[data-comment]").forEach(function (box) {
-      var id = box.getAttribute("data-comment");
-      box.value = has(ui.state.comments, id) ? ui.state.comments[id] : "";
+      var id = box.getAttribute("data-comment"), value = has(ui.state.comments, id) ? ui.state.comments[id] : "";
+      if (!(box === doc().activeElement && box.value.trim() === value.trim())) { box.value = value; }
     });
     $$("[data-respondent]").forEach(function (input) {
-      input.value = ui.state[input.getAttribute("data-respondent")] || "";
+      var value = ui.state[input.getAttribute("data-respondent")] || "";
+      if (!(input === doc().activeElement && input.value === value)) { input.value = value; }
     });
     $$("[data-profile]").forEach(function (field) {
       var id = field.getAttribute("data-profile");
@@ -1296,7 +1495,7 @@
   }
 
   function setError(field, message) {
-    var box = $("[data-la-error]", field), input = $("input[type=number]", field);
+    var box = $("[data-la-error]", field), input = $("input[data-number]", field);
     if (box) { box.textContent = message || ""; }
     if (input) {
       if (message) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
@@ -1359,23 +1558,42 @@
 
   function showProgress(profile) {
     var p = progress(profile);
-    function label(pair, percent) {
-      if (!pair[1]) { return ""; }
-      var text = say("answered_of", { n: pair[0], total: pair[1] });
-      return percent ? text + " · " + fixed(100 * pair[0] / pair[1], 0) + " %" : text;
+    function label(node, pair, percent) {
+      node.textContent = pair[1] ? say("answered_of", { n: pair[0], total: pair[1] }) : "";
+      if (percent && pair[1]) {  /* the percentage and "done" give way on a phone (la-bar__extra) */
+        node.appendChild(el("span", { "class": "la-bar__extra" },
+          [" · " + pct(pair[0] / pair[1], 0) + (pair[0] === pair[1] ? " · " + say("done") : "")]));
+      }
     }
     $$("[data-progress]").forEach(function (node) {
       var ref = node.getAttribute("data-progress"), pair = null;
       if (ref === "overall") { pair = p.overall; } else if (ref.indexOf("section:") === 0) {
         pair = p.sections[ref.slice(8)];
       } else if (ref.indexOf("area:") === 0) { pair = p.areas[ref.slice(5)]; }
-      if (pair) { node.textContent = label(pair, ref === "overall"); }
+      if (pair) { label(node, pair, ref === "overall"); }
+      if (ref === "overall") { node.toggleAttribute("data-done", !!(pair[1] && pair[0] === pair[1])); }
     });
+    var done = !!(p.overall[1] && p.overall[0] === p.overall[1]);
+    $$("[data-la-done]").forEach(function (node) { node.hidden = !done; });
+    /* the home page counts what is asked of this respondent, as progress does */
+    var sections = ui.bank.areas.reduce(function (n, area) {
+      return n + area.sections.filter(function (section) { return p.sections[section.id][1] > 0; }).length;
+    }, 0);
+    setText("[data-la-facts]", say("home_facts", { questions: p.overall[1], sections: sections,
+      minutes: Math.max(5, Math.ceil(p.overall[1] * 0.5 / 5) * 5) }));
+    var finish = $("[data-la-finish-status]");
+    if (finish) {
+      finish.textContent = done ? say("finish_complete", { total: p.overall[1] })
+        : say("finish_incomplete", { n: p.overall[0], total: p.overall[1] });
+      finish.classList.toggle("is-done", done);
+      fillList($("[data-la-list=unanswered]"), unansweredList(bankIndex(ui.bank)));
+    }
     $$("[data-meter]").forEach(function (node) {
       var ref = node.getAttribute("data-meter");
       var pair = ref === "overall" ? p.overall : (p.sections[ref.slice(8)] || [0, 0]);
       node.style.width = (pair[1] ? 100 * pair[0] / pair[1] : 0) + "%";
     });
+    return p;
   }
 
   /* The result's node of "overall", "area:ID" or "section:ID" (score, level, coverage,
@@ -1404,7 +1622,7 @@
 
   function provisionalNote() {
     var min = ui.bank.min_coverage === undefined || ui.bank.min_coverage === null ? 0.5 : ui.bank.min_coverage;
-    return say("provisional_note", { min: fixed(100 * min, 0) });
+    return say("provisional_note", { min: num(100 * min, 0) });
   }
 
   /* The word "provisional" after a score drawn by the script (the templates carry their own, data-la-prov). */
@@ -1415,7 +1633,7 @@
   function showScores(result) {
     $$("[data-score]").forEach(function (node) {
       var item = nodeOf(result, node.getAttribute("data-score"));
-      node.textContent = fixed(item ? item.score : null, 1);
+      node.textContent = num(item ? item.score : null, 1);
       markProvisional(node, shownProvisional(item));
     });
     $$("[data-la-prov]").forEach(function (badge) {
@@ -1436,7 +1654,7 @@
     return result;
   }
 
-  function status(message, details, isError) {
+  function status(message, details, isError, extra) {
     $$("[data-la-status]").forEach(function (node) {
       node.textContent = "";
       node.classList.toggle("is-error", !!isError);
@@ -1444,6 +1662,7 @@
       if (details && details.length) {
         node.appendChild(el("ul", {}, details.slice(0, 20).map(function (d) { return el("li", {}, [d]); })));
       }
+      if (extra) { node.appendChild(doc().createTextNode(" ")); node.appendChild(extra.cloneNode(true)); }
     });
   }
 
@@ -1468,8 +1687,8 @@
     var index = bankIndex(ui.bank);
     var level = (ui.bank.levels || []).filter(function (l) { return l.key === result.overall.level; })[0];
     setText("[data-level-summary]", shownProvisional(result.overall) ? provisionalNote() : (level ? t(level.summary) : ""), page);
-    setText("[data-completion]", result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %", page);
-    setText("[data-ptt]", result.overall.percent_to_target === null ? "—" : fixed(100 * result.overall.percent_to_target, 0) + " %", page);
+    setText("[data-completion]", pct(result.overall.completion, 0), page);
+    setText("[data-ptt]", pct(result.overall.percent_to_target, 0), page);
     $$("[data-ptt]", page).forEach(function (node) {
       markProvisional(node, shownProvisional(result.overall) && result.overall.percent_to_target !== null);
     });
@@ -1537,7 +1756,7 @@
       list.appendChild(el("li", { "data-recommendation": rec.question }, [
         el("p", { "class": "la-recs__head" }, [
           questionLink(rec.question), " ",
-          el("span", { "class": "la-gain" }, [say("gain", { gain: fixed(rec.gain, 1) })]), " ",
+          el("span", { "class": "la-gain" }, [say("gain", { gain: num(rec.gain, 1) })]), " ",
           el("span", { "class": "la-effort" }, [say("effort") + ": " + say("effort_" + rec.effort)])
         ]),
         rec.focus && rec.focus.length ? el("p", { "class": "la-recs__focus", "data-focus": rec.focus.join(" ") }, [
@@ -1622,7 +1841,7 @@
         "class": "la-radar__dot" + (item.provisional ? " la-radar__dot--provisional" : "") }));
     });
     var legend = el("ol", { "class": "la-legend" }, items.map(function (item) {
-      var text = t(item.section.title) + " — " + fixed(item.score, 1);
+      var text = t(item.section.title) + " — " + num(item.score, 1);
       return markProvisional(el("li", {}, item.provisional ? [text + " ", provisionalBadge()] : [text]),
         item.provisional);
     }));
@@ -1652,7 +1871,7 @@
         "class": "la-bars__bar la-bars__bar--" + (i % 4) + (provisional ? " la-bars__bar--provisional" : "") }));
       var tx = barW * target / 100 + 1;
       chart.appendChild(svg("line", { x1: tx, y1: y + 17, x2: tx, y2: y + 45, "class": "la-bars__target" }));
-      chart.appendChild(markProvisional(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, fixed(value, 1)),
+      chart.appendChild(markProvisional(svg("text", { x: barW + 10, y: y + 36, "class": "la-bars__value" }, num(value, 1)),
         provisional));
     });
     return chart;
@@ -1665,10 +1884,74 @@
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
   }
 
+  /* ORGANISATION[-DEPARTMENT]-ID-DATE.json: ID is the first 8 characters of this browser's
+     respondent id, so two people of one department on one day never get the same name. */
   function exportName(file) {
     var date = new Date().toISOString().slice(0, 10);
-    var parts = [slug(file.organisation) || slug(ui.bank.id), slug(file.respondent.department || UNSPECIFIED), date];
-    return parts.join("-") + ".json";
+    var parts = [slug(file.organisation) || slug(ui.bank.id), slug(file.respondent.department),
+      respondentId().slice(0, 8).toLowerCase(), date];
+    return parts.filter(Boolean).join("-") + ".json";
+  }
+
+  var RESPONDENT_ID = "loyalty-audit:respondent-id";
+
+  /* This browser's respondent id (the collection protocol's X-Respondent-Id): 32 random hex
+     digits, made once and kept. */
+  function respondentId() {
+    var store = storage(), id = null;
+    try { id = store ? store.getItem(RESPONDENT_ID) : null; } catch (e) { id = null; }
+    if (id && /^[A-Za-z0-9_-]{16,64}$/.test(id)) { return id; }
+    if (!ui.respondentId) {
+      var bytes = new Uint8Array(16);
+      root.crypto.getRandomValues(bytes);
+      ui.respondentId = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    }
+    try { if (store) { store.setItem(RESPONDENT_ID, ui.respondentId); } } catch (e) { /* kept for this page only */ }
+    return ui.respondentId;
+  }
+
+  /* Answers handed over (exported or sent) as they were saved: leaving later warns only if they changed. */
+  function markHanded() {
+    storeItem(ui.key + ":handed", ui.state.updated || "");
+    try { storage().removeItem(ui.key + ":before-import"); } catch (e) { /* nothing kept */ }  /* handed over: kept as they are */
+  }
+
+  function undoButton() {
+    return el("button", { type: "button", "class": "md-button", "data-action": "undo-import" }, [say("undo_import")]);
+  }
+
+  /* The answers from before an import stay restorable until they are brought back, the
+     answers are reset, or the imported ones are exported or sent. */
+  function offerUndo() {
+    var kept = null;
+    try { kept = storage() ? storage().getItem(ui.key + ":before-import") : null; } catch (e) { kept = null; }
+    if (kept) { status(say("undo_available"), null, false, undoButton()); }
+  }
+
+  function unhanded() {
+    if (!ui.data || !ui.state) { return false; }
+    var any = Object.keys(ui.state.answers).length || Object.keys(ui.state.comments).length;
+    if (!any) { return false; }
+    var handed = null;
+    try { handed = storage() ? storage().getItem(ui.key + ":handed") : null; } catch (e) { handed = null; }
+    return handed !== (ui.state.updated || "");
+  }
+
+  function onBeforeUnload(event) {
+    if (Date.now() - ui.leaving < 5000 || !unhanded()) { return; }  /* a link to another page of the site */
+    var activation = root.navigator && root.navigator.userActivation;
+    if (activation && !activation.hasBeenActive) { return; }  /* browsers ask only on a page the person used */
+    event.preventDefault();
+    event.returnValue = say("leave_warning");
+    return event.returnValue;
+  }
+
+  /* A click on a link to another page of this site: the answers stay in this browser, no warning. */
+  function noteLeaving(event) {
+    var a = event.target instanceof root.Element ? event.target.closest("a[href]") : null;
+    if (!a || !ui.data || a.hasAttribute("download") || (a.target && a.target !== "_self")) { return; }
+    var site = new URL(ui.root, root.location.href).href;
+    if (a.href.indexOf(site) === 0) { ui.leaving = Date.now(); }
   }
 
   function exportAnswers() {
@@ -1682,6 +1965,7 @@
     a.click();
     a.remove();
     root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
+    markHanded();
     status(say("exported", { file: name }));
   }
 
@@ -1716,6 +2000,12 @@
         return;
       }
       var before = ui.state;
+      var had = Object.keys(before.answers).length, n = Object.keys(got.state.answers).length;
+      if (had && !root.confirm(say("import_confirm", { n: had, m: n, file: file.name }))) {
+        status(say("import_cancelled", { file: file.name }));
+        return;
+      }
+      var undo = had ? storeItem(ui.key + ":before-import", JSON.stringify(before)) : false;
       ui.state = got.state;
       if (!save() && ui.storage) {  /* could not be kept: refuse it, keep what was there */
         ui.state = before;
@@ -1724,20 +2014,35 @@
       }
       fillControls();
       refresh();
-      var n = Object.keys(got.state.answers).length;
       var message = say("imported", { n: n, file: file.name });
       if (got.dropped.length) {
         message += " " + say("import_dropped", { version: got.version, list: got.dropped.join(", ") });
       }
-      status(message);
+      status(message, null, false, undo ? undoButton() : null);
     }, function () {
       status(say("import_refused", { file: file.name, reason: say("not_json") }), null, true);
     }).then(function () { input.value = ""; });
   }
 
+  /* The answers this browser had before the last import, back again. */
+  function undoImport() {
+    var store = storage(), raw = null;
+    try { raw = store ? store.getItem(ui.key + ":before-import") : null; } catch (e) { raw = null; }
+    if (!raw) { return; }
+    var previous;
+    try { previous = cleanState(JSON.parse(raw)); } catch (e) { return; }
+    ui.state = previous;
+    if (!save() && ui.storage) { return; }
+    try { store.removeItem(ui.key + ":before-import"); } catch (e) { /* kept */ }
+    fillControls();
+    refresh();
+    status(say("undone"));
+  }
+
   function resetAnswers() {
     if (!root.confirm(say("reset_confirm"))) { return; }
     ui.state = blankState();
+    ui.written = null;
     var store = storage(), prefix = "loyalty-audit:" + ui.bank.id + ":";
     try {  /* this version's answers, and any kept for another version of the bank */
       for (var i = store ? store.length - 1 : -1; i >= 0; i--) {
@@ -1751,7 +2056,148 @@
     status(say("reset_done"));
   }
 
+  /* ---------------------------------------------------------------------- send --- */
+
+  /* The collection server of the plugin's collect_url (docs/site-hooks.md#sending), or null. */
+  function collector() {
+    var options = ui.data && ui.data.options;
+    return options && options.collect && options.collect.url ? options.collect : null;
+  }
+
+  function sendStatus(nodes, isError) {
+    $$("[data-la-send-status]").forEach(function (box) {
+      box.textContent = "";
+      box.classList.toggle("is-error", !!isError);
+      nodes.forEach(function (n) { box.appendChild(typeof n === "string" ? el("p", {}, [n]) : n.cloneNode(true)); });
+    });
+  }
+
+  function when(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) { return iso; }
+    try {
+      return new Intl.DateTimeFormat(ui.lang, { dateStyle: "long", timeStyle: "short" }).format(date);
+    } catch (e) { return date.toLocaleString(); }
+  }
+
+  function showSent() {
+    if (!collector()) { return; }
+    var raw = null, sent = null;
+    try { raw = storage() ? storage().getItem(ui.key + ":sent") : null; sent = raw ? JSON.parse(raw) : null; } catch (e) { sent = null; }
+    if (sent && typeof sent.received === "string") {
+      sendStatus([el("p", { "data-sent": sent.received }, [say("sent_before", { time: when(sent.received) })])]);
+    }
+  }
+
+  function offlineHelp() {
+    return el("p", { "class": "la-send__again" }, [
+      el("button", { type: "button", "class": "md-button", "data-action": "submit" }, [say("retry")]), " ",
+      el("button", { type: "button", "class": "md-button", "data-action": "export" }, [say("export")])]);
+  }
+
+  /* POST the answers to the collection server (docs/site-hooks.md#sending): success with the
+     time the server received them, or each problem, and every answer kept either way. */
+  function submitAnswers() {
+    var server = collector();
+    if (!server || ui.sending) { return; }
+    var file = currentFile();
+    if (!Object.keys(file.answers).length) { sendStatus([say("send_nothing")], true); return; }
+    file.submitted = new Date().toISOString();
+    var stamp = ui.state.updated || "";
+    ui.sending = true;
+    $$("[data-la-send] [data-action=submit]").forEach(function (b) { b.disabled = true; });
+    sendStatus([say("sending")]);
+    var done = function () {
+      ui.sending = false;
+      $$("[data-la-send] [data-action=submit]").forEach(function (b) { b.disabled = false; });
+    };
+    var request;
+    try {
+      request = root.fetch(server.url + "/responses", {
+        method: "POST", mode: "cors", cache: "no-store", credentials: "omit",
+        headers: { "Authorization": "Bearer " + server.token, "Content-Type": "application/json",
+          "X-Respondent-Id": respondentId() },
+        body: JSON.stringify(file)
+      });
+    } catch (e) {
+      request = Promise.reject(e);
+    }
+    request.then(function (response) {
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = JSON.parse(text); } catch (e) { body = null; }
+        done();
+        sent(response, body, stamp);
+      });
+    }, function () {
+      done();
+      sendStatus([el("p", { "data-send-error": "offline" }, [say("send_offline")]), offlineHelp()], true);
+    });
+  }
+
+  function sent(response, body, stamp) {
+    var code = response.status;
+    if (code === 201 || code === 200) {
+      var received = body && typeof body.received === "string" ? body.received : new Date().toISOString();
+      storeItem(ui.key + ":sent", JSON.stringify({ received: received, file: body && body.file, updated: stamp }));
+      if ((ui.state.updated || "") === stamp) { markHanded(); }
+      sendStatus([el("p", { "data-sent": received }, [say("sent", { time: when(received) })])]);
+      return;
+    }
+    var problems = body && Array.isArray(body.problems) ? body.problems.filter(function (p) { return typeof p === "string"; }) : [];
+    var head;
+    if (code === 422) {
+      head = say("send_refused");
+    } else if (code === 401 || code === 403) {
+      head = say("send_unauthorised");
+      problems = [];
+    } else if (code === 413) {
+      head = say("send_too_large");
+      problems = [];
+    } else if (code === 429) {
+      var wait = Number(response.headers.get("Retry-After"));
+      head = say("send_too_many", { seconds: wait > 0 ? wait : 60 });
+      problems = [];
+    } else {
+      head = say("send_failed", { status: code });
+    }
+    var nodes = [el("p", { "data-send-error": String(code) }, [head])];
+    if (problems.length) {
+      nodes.push(el("ul", { "class": "la-send__problems" }, problems.slice(0, 50).map(function (p) {
+        return el("li", { "data-send-problem": "" }, [p]);
+      })));
+    }
+    if (code !== 422 && code !== 401 && code !== 403) { nodes.push(offlineHelp()); }
+    sendStatus(nodes, true);
+  }
+
   /* ---------------------------------------------------------------------- team --- */
+
+  function teamKey() { return "loyalty-audit:team:" + ui.bank.id + ":" + ui.bank.version; }
+
+  /* The files on the team page are kept in this browser (name and text), so a reload keeps them. */
+  function keepTeam() {
+    var kept = ui.team.filter(function (f) { return f.text !== undefined; })
+      .map(function (f) { return { name: f.name, text: f.text }; });
+    var store = storage();
+    ui.teamNotKept = false;
+    if (!store) { return; }
+    try {
+      if (kept.length) { store.setItem(teamKey(), JSON.stringify(kept)); } else { store.removeItem(teamKey()); }
+    } catch (e) {
+      ui.teamNotKept = true;
+    }
+  }
+
+  function loadKeptTeam() {
+    var store = storage(), raw = null;
+    try { raw = store ? store.getItem(teamKey()) : null; } catch (e) { raw = null; }
+    var kept = [];
+    try { kept = raw ? JSON.parse(raw) : []; } catch (e) { kept = []; }
+    ui.team = (Array.isArray(kept) ? kept : []).filter(function (f) {
+      return isMapping(f) && typeof f.name === "string" && typeof f.text === "string";
+    }).map(function (f) { return teamEntry(f.name, f.text); });
+  }
 
   function teamAdd(files) {
     var list = Array.prototype.slice.call(files || []);
@@ -1763,6 +2209,7 @@
         ui.team = ui.team.filter(function (g) { return g.name !== f.name; });
         ui.team.push(teamEntry(f.name, f.text));
       });
+      keepTeam();
       renderTeam();
     });
   }
@@ -1783,7 +2230,24 @@
     var who = got.team.respondents.map(function (r) {
       return (r.name || "—") + (r.department ? " (" + deptLabel(r.department) + ")" : "");
     }).join(", ");
-    return { name: name, data: data, who: who, dropped: got.dropped };
+    return { name: name, text: text, data: data, who: who, dropped: got.dropped };
+  }
+
+  function addOwnAnswers() {
+    var file = currentFile();
+    if (!Object.keys(file.answers).length) {  /* an empty set would only dilute the team */
+      var list = $("[data-team-list]");
+      if (list) {
+        renderTeam();
+        list.appendChild(el("li", { "class": "is-refused", "data-team-own-empty": "" }, [say("team_own_empty")]));
+      }
+      return;
+    }
+    var mine = say("my_answers") + ".json";
+    ui.team = ui.team.filter(function (g) { return g.name !== mine; });
+    ui.team.push(teamEntry(mine, JSON.stringify(file)));
+    keepTeam();
+    renderTeam();
   }
 
   function deptLabel(key) {
@@ -1791,6 +2255,51 @@
     if (key === POOLED) { return say("pooled"); }
     var d = (ui.bank.departments || []).filter(function (x) { return x.key === key; })[0];
     return d ? t(d.label) : key;
+  }
+
+  function optionLabel(pq, key) {
+    var option = pq.options.filter(function (o) { return o.key === key; })[0];
+    return option ? t(option.label) : key;
+  }
+
+  /* Where respondents disagree on the profile: [{question, spread, chosen}], as the engine decides. */
+  function profileConflicts(team, result) {
+    var out = [];
+    (ui.bank.profile || []).forEach(function (pq) {
+      var counts = new Map();
+      team.respondents.forEach(function (r) {
+        if (has(r.profile, pq.id)) { counts.set(r.profile[pq.id], (counts.get(r.profile[pq.id]) || 0) + 1); }
+      });
+      if (counts.size < 2) { return; }
+      var spread = Array.from(counts.entries()).sort(function (a, b) { return b[1] - a[1]; })
+        .map(function (e) { return optionLabel(pq, e[0]) + " (" + e[1] + ")"; }).join(", ");
+      out.push({ id: pq.id, text: say("team_conflict", { question: t(pq.text), spread: spread,
+        chosen: optionLabel(pq, result.profile[pq.id]) }) });
+    });
+    return out;
+  }
+
+  /* The notes of the team, in the page's language, from the files and the result (the
+     engine's own warnings are the command line's words). */
+  function teamNotes(used, team, result) {
+    var notes = [], first = null, index = bankIndex(ui.bank);
+    used.forEach(function (f) {
+      if (f.data.bank_version !== undefined && f.data.bank_version !== null && f.data.bank_version !== ui.bank.version) {
+        notes.push(say("team_note_version", { file: f.name, version: f.data.bank_version, current: ui.bank.version }));
+      }
+      var org = typeof f.data.organisation === "string" ? f.data.organisation : null;
+      if (first === null) { first = org; } else if (org !== null && org !== first) {
+        notes.push(say("team_note_organisation", { file: f.name, organisation: org, first: first }));
+      }
+    });
+    team.respondents.forEach(function (r) {
+      var ignored = Array.from(r.answers.keys()).filter(function (qid) { return !has(result.questions, qid); });
+      if (ignored.length) {
+        notes.push(say("team_note_ignored", { file: r.source, n: ignored.length,
+          list: ignored.map(function (qid) { return "«" + t(index.questions[qid].q.text) + "»"; }).join(", ") }));
+      }
+    });
+    return notes;
   }
 
   function renderTeam() {
@@ -1803,17 +2312,37 @@
       if (f.data && f.dropped.length) { note += " — " + say("import_dropped", { version: f.data.bank_version, list: f.dropped.join(", ") }); }
       list.appendChild(el("li", { "class": f.data ? "is-used" : "is-refused" }, [el("strong", {}, [f.name]), ": " + note]));
     });
+    if (ui.team.length) {
+      list.appendChild(el("li", { "class": "la-team-kept" }, [say(ui.teamNotKept ? "team_not_kept" : "team_kept")]));
+    }
     var used = ui.team.filter(function (f) { return f.data; }).slice()
       .sort(function (a, b) { return a.name < b.name ? -1 : (a.name > b.name ? 1 : 0); });
     box.textContent = "";
-    if (!used.length) { box.hidden = true; return; }
+    if (!used.length) { box.hidden = true; ui.teamShown = null; return; }
     var got = loadTeam(ui.kinds, ui.bank, used.map(function (f) { return { source: f.name, data: f.data }; }),
       { lenientOld: true });
     var result = score(ui.kinds, ui.bank, got.team);  /* departments pooled by the bank's min_group */
     box.hidden = false;
+    var conflicts = profileConflicts(got.team, result);
+    if (conflicts.length) {
+      box.appendChild(el("div", { "class": "admonition warning la-team-conflicts", "data-team-conflicts": "" }, [
+        el("p", { "class": "admonition-title" }, [say("team_conflicts")]),
+        el("ul", {}, conflicts.map(function (c) { return el("li", { "data-conflict": c.id }, [c.text]); }))]));
+    }
     box.appendChild(teamSummary(result));
     if (shownProvisional(result.overall)) { box.appendChild(el("p", { "class": "la-level-summary" }, [provisionalNote()])); }
-    box.appendChild(teamTable(result));
+    box.appendChild(el("p", { "class": "la-team-sort" }, [
+      el("span", {}, [say("team_sort") + ": "]),
+      el("button", { type: "button", "class": "md-button" + (ui.teamSort === "divergence" ? "" : " md-button--primary"),
+        "data-action": "team-sort", "data-sort": "bank", "aria-pressed": String(ui.teamSort !== "divergence") },
+      [say("team_sort_bank")]), " ",
+      el("button", { type: "button", "class": "md-button" + (ui.teamSort === "divergence" ? " md-button--primary" : ""),
+        "data-action": "team-sort", "data-sort": "divergence", "aria-pressed": String(ui.teamSort === "divergence") },
+      [say("team_sort_divergence")]), " ",
+      el("button", { type: "button", "class": "md-button", "data-action": "team-csv" }, [say("team_csv")])]));
+    var table = teamTable(result, got.team);
+    box.appendChild(table.node);
+    ui.teamShown = table.rows;
     var shown = Object.keys(result.departments).reduce(function (n, k) { return n + result.departments[k].respondents; }, 0);
     if (result.min_group > 1) {
       box.appendChild(el("p", { "class": "la-team-note", "data-team-pooled": String(result.min_group) }, [
@@ -1824,68 +2353,186 @@
     box.appendChild(diagnosesList(result));
     box.appendChild(el("h2", {}, [say("recommendations")]));
     box.appendChild(recommendationsList(result, 5));
-    if (result.warnings.length) {
+    box.appendChild(el("h2", {}, [say("team_texts")]));
+    box.appendChild(teamTexts(result, got.team));
+    var notes = teamNotes(used, got.team, result);
+    if (notes.length) {
       box.appendChild(el("h2", {}, [say("warnings")]));
-      box.appendChild(el("ul", { "class": "la-warnings" }, result.warnings.map(function (w) { return el("li", {}, [w]); })));
+      box.appendChild(el("ul", { "class": "la-warnings", "data-team-notes": "" }, notes.map(function (w) { return el("li", {}, [w]); })));
     }
   }
 
   function teamSummary(result) {
     var profile = (ui.bank.profile || []).filter(function (p) { return has(result.profile, p.id); }).map(function (p) {
-      var option = p.options.filter(function (o) { return o.key === result.profile[p.id]; })[0];
-      return t(p.text) + " " + (option ? t(option.label) : result.profile[p.id]);
+      return t(p.text) + " " + optionLabel(p, result.profile[p.id]);
     });
     return el("div", { "class": "la-summary" }, [
       el("p", { "class": "la-summary__score" }, [el("span", { "class": "la-summary__label" }, [say("overall_score")]), " ",
         el("span", { "class": "la-summary__value" }, [
-          markProvisional(el("span", { "class": "la-big", "data-team-score": "overall" }, [fixed(result.overall.score, 1)]),
+          markProvisional(el("span", { "class": "la-big", "data-team-score": "overall" }, [num(result.overall.score, 1)]),
             shownProvisional(result.overall)),
           shownProvisional(result.overall) ? provisionalBadge() : null])]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("level")]), " ",
         markProvisional(el("span", { "data-team-level": "overall" }, [levelText(result.overall) || "—"]),
           shownProvisional(result.overall))]),
       el("p", { "class": "la-summary__item" }, [el("span", { "class": "la-summary__label" }, [say("completion")]), " ",
-        result.overall.completion === null ? "—" : fixed(100 * result.overall.completion, 0) + " %"]),
+        pct(result.overall.completion, 0)]),
       el("p", { "class": "la-summary__item" }, [say("team_respondents", { n: result.respondents })]),
       profile.length ? el("p", { "class": "la-summary__wide" }, [say("profile_used") + ": " + profile.join(" · ")]) : null
     ]);
   }
 
-  function teamTable(result) {
+  /* A score's band for the heat map: 0 (under 20) to 4 (80 and over). */
+  function heat(value) {
+    return value === null || value === undefined ? "" : " la-heat la-heat--" + Math.min(4, Math.floor(value / 20));
+  }
+
+  /* The respondents of each department as the result pools them, for drill-down and texts. */
+  function teamGroups(result, team) {
+    return departmentsOf(ui.bank, team.respondents, result.min_group).filter(function (g) {
+      return has(result.departments, g[0]);
+    });
+  }
+
+  function meanScore(q, respondents) {
+    var scores = [];
+    respondents.forEach(function (r) {
+      var s = answerScore(ui.kinds, q, r.answers.get(q.id));
+      if (s !== null) { scores.push(s); }
+    });
+    return scores.length ? 100 * (total(scores) / scores.length) : null;
+  }
+
+  /* The heat map: team and departments by area and section, in the bank's order or by
+     divergence; each section opens onto its questions. Returns {node, rows} (rows: what
+     the CSV export writes, as shown). */
+  function teamTable(result, team) {
     var depts = Object.keys(result.departments);
-    var head = el("tr", {}, [el("th", { scope: "col" }, [say("col_item")]), el("th", { scope: "col" }, [say("team")])]
-      .concat(depts.map(function (k) {
-        return el("th", { scope: "col" }, [deptLabel(k) + " (" + result.departments[k].respondents + ")"]);
-      }))
-      .concat([el("th", { scope: "col" }, [say("divergence")])]));
-    function row(kind, id, title, node, values) {
+    var groups = teamGroups(result, team);
+    var rows = [[say("col_item"), say("team")].concat(depts.map(function (k) {
+      return deptLabel(k) + " (" + result.departments[k].respondents + ")";
+    })).concat([say("divergence")])];
+    var head = el("tr", {}, rows[0].map(function (text) { return el("th", { scope: "col" }, [text]); }));
+    function row(kind, id, title, node, values, drill) {
       var ref = kind + ":" + id;
-      var cells = [el("th", { scope: "row" }, [title]),
-        el("td", { "class": "la-num" }, [
-          markProvisional(el("span", { "data-team-score": ref }, [fixed(node.score, 1)]), shownProvisional(node)),
-          shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null])];
-      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" }, [fixed(v, 1)])); });
+      var cells = [el("th", { scope: "row" }, [title, drill ? " " : null, drill])];
+      cells.push(el("td", { "class": "la-num" + heat(node.score) }, [
+        markProvisional(el("span", { "data-team-score": ref }, [num(node.score, 1)]), shownProvisional(node)),
+        shownProvisional(node) ? el("br") : null, shownProvisional(node) ? provisionalBadge() : null]));
+      values.forEach(function (v) { cells.push(el("td", { "class": "la-num" + heat(v) }, [num(v, 1)])); });
       var flag = node.flagged ? el("span", { "class": "la-flag" }, [" ⚑ ", el("span", { "class": "la-sr" }, [say("flagged")])]) : null;
-      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : "") }, [fixed(node.divergence, 1), flag]));
-      return el("tr", { "class": kind === "area" ? "la-table__area" : "" }, cells);
+      cells.push(el("td", { "class": "la-num" + (node.flagged ? " is-flagged" : ""), "data-divergence": ref },
+        [num(node.divergence, 1), flag]));
+      rows.push([title, num(node.score, 1)].concat(values.map(function (v) { return num(v, 1); }))
+        .concat([num(node.divergence, 1)]));
+      return el("tr", { "class": kind === "area" ? "la-table__area" : "", "data-team-row": ref }, cells);
+    }
+    function questionRows(section) {
+      var index = bankIndex(ui.bank);
+      return index.sections[section.id].section.questions.filter(function (q) {
+        return has(result.questions, q.id) && isScored(ui.kinds, q);
+      }).map(function (q) {
+        var values = groups.map(function (g) { return meanScore(q, g[1]); });
+        var teamValue = result.questions[q.id].score;
+        return el("tr", { "class": "la-team-question", "data-team-question": q.id, hidden: "hidden" },
+          [el("th", { scope: "row" }, [questionLink(q.id)]),
+            el("td", { "class": "la-num" + heat(teamValue) }, [num(teamValue, 1)])]
+            .concat(values.map(function (v) { return el("td", { "class": "la-num" + heat(v) }, [num(v, 1)]); }))
+            .concat([el("td", { "class": "la-num" }, [num(spreadOf(values), 1)])]));
+      });
     }
     var table = el("table", { "class": "la-table la-team-table" }, [el("thead", {}, [head])]);
     var top = row("overall", "", say("overall"), result.__overall, depts.map(function (k) { return result.departments[k].overall; }));
     top.querySelector("[data-team-score]").removeAttribute("data-team-score");
     table.appendChild(el("tbody", {}, [top]));
-    ui.bank.areas.forEach(function (area) {
-      if (!has(result.areas, area.id)) { return; }
-      var body = el("tbody");
-      body.appendChild(row("area", area.id, t(area.title), result.areas[area.id],
-        depts.map(function (k) { return result.departments[k].areas[area.id]; })));
-      area.sections.forEach(function (section) {
-        if (!has(result.sections, section.id)) { return; }
-        body.appendChild(row("section", section.id, t(section.title), result.sections[section.id],
-          depts.map(function (k) { return result.departments[k].sections[section.id]; })));
+    var sectionRow = function (area, section) {
+      var drill = el("button", { type: "button", "class": "la-drill", "data-action": "team-drill", "data-section": section.id,
+        "aria-expanded": "false" }, [say("team_show_questions")]);
+      var body = [row("section", section.id, t(section.title), result.sections[section.id],
+        depts.map(function (k) { return result.departments[k].sections[section.id]; }), drill)];
+      return body.concat(questionRows(section));
+    };
+    if (ui.teamSort === "divergence") {
+      var items = [];
+      ui.bank.areas.forEach(function (area) {
+        area.sections.forEach(function (section) {
+          if (has(result.sections, section.id)) { items.push({ area: area, section: section, d: result.sections[section.id].divergence }); }
+        });
       });
+      items.sort(function (a, b) {  /* largest first; none last; ties in the bank's order (a stable sort) */
+        var da = a.d === null ? -1 : a.d, db = b.d === null ? -1 : b.d;
+        return db - da;
+      });
+      var body = el("tbody");
+      items.forEach(function (item) { sectionRow(item.area, item.section).forEach(function (r) { body.appendChild(r); }); });
       table.appendChild(body);
+    } else {
+      ui.bank.areas.forEach(function (area) {
+        if (!has(result.areas, area.id)) { return; }
+        var body = el("tbody");
+        body.appendChild(row("area", area.id, t(area.title), result.areas[area.id],
+          depts.map(function (k) { return result.departments[k].areas[area.id]; })));
+        area.sections.forEach(function (section) {
+          if (!has(result.sections, section.id)) { return; }
+          sectionRow(area, section).forEach(function (r) { body.appendChild(r); });
+        });
+        table.appendChild(body);
+      });
+    }
+    return { node: el("div", { "class": "la-scroll" }, [table]), rows: rows };
+  }
+
+  /* Free-text answers and comments, by department as the result pools them (no names). */
+  function teamTexts(result, team) {
+    var groups = teamGroups(result, team);
+    var box = el("div", { "class": "la-team-texts", "data-team-texts": "" });
+    var any = false;
+    groups.forEach(function (g) {
+      var items = [];
+      ui.bank.areas.forEach(function (area) {
+        area.sections.forEach(function (section) {
+          section.questions.forEach(function (q) {
+            var texts = [];
+            g[1].forEach(function (r) {
+              var value = r.answers.get(q.id);
+              if (!isCounted(ui.kinds, q) && typeof value === "string" && value.trim()) { texts.push(value); }
+              if (has(r.comments, q.id) && r.comments[q.id].trim()) { texts.push(say("comment_word") + ": " + r.comments[q.id]); }
+            });
+            if (texts.length) {
+              items.push(el("li", { "data-text-question": q.id }, [
+                el("p", { "class": "la-team-texts__q" }, [questionLink(q.id)]),
+                el("ul", {}, texts.map(function (x) { return el("li", {}, [x]); }))]));
+            }
+          });
+        });
+      });
+      if (items.length) {
+        any = true;
+        box.appendChild(el("h3", { "data-text-department": g[0] }, [deptLabel(g[0]) + " (" + g[1].length + ")"]));
+        box.appendChild(el("ul", {}, items));
+      }
     });
-    return el("div", { "class": "la-scroll" }, [table]);
+    if (!any) { box.appendChild(el("p", {}, [say("team_texts_none")])); }
+    if (result.min_group > 1) { box.appendChild(el("p", { "class": "la-team-note" }, [say("team_texts_note", { n: result.min_group })])); }
+    return box;
+  }
+
+  function teamCsv() {
+    if (!ui.teamShown) { return; }
+    var text = ui.teamShown.map(function (cells) {
+      return cells.map(function (c) {
+        var s = String(c === null || c === undefined ? "" : c);
+        return /[",;\n\r]/.test(s) || /^[=+\-@]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+      }).join(ui.lang && decimalSign(ui.lang) === "," ? ";" : ",");
+    }).join("\r\n") + "\r\n";
+    var name = slug(ui.bank.id) + "-" + slug(say("team")) + "-" + new Date().toISOString().slice(0, 10) + ".csv";
+    var blob = new root.Blob(["\ufeff" + text], { type: "text/csv" });
+    var url = root.URL.createObjectURL(blob);
+    var a = el("a", { href: url, download: name, hidden: "hidden" });
+    doc().body.appendChild(a);
+    a.click();
+    a.remove();
+    root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
   }
 
   /* -------------------------------------------------------------------- events --- */
@@ -1928,7 +2575,7 @@
       return;
     }
     var field = target.closest("[data-question]");
-    if (field && target.matches("input[type=number], textarea")) { readQuestion(field, target); }
+    if (field && target.matches("input[data-number], textarea")) { readQuestion(field, target); }
   }
 
   function onClick(event) {
@@ -1940,18 +2587,32 @@
       if (field) { clearQuestion(field); }
     } else if (action === "export") {
       exportAnswers();
+    } else if (action === "submit") {
+      submitAnswers();
+    } else if (action === "undo-import") {
+      undoImport();
     } else if (action === "reset") {
       resetAnswers();
     } else if (action === "print") {
       root.print();
     } else if (action === "team-add-own") {
-      var mine = say("my_answers") + ".json";
-      ui.team = ui.team.filter(function (g) { return g.name !== mine; });
-      ui.team.push(teamEntry(mine, JSON.stringify(currentFile())));
-      renderTeam();
+      addOwnAnswers();
     } else if (action === "team-clear") {
       ui.team = [];
+      keepTeam();
       renderTeam();
+    } else if (action === "team-sort") {
+      ui.teamSort = target.getAttribute("data-sort");
+      renderTeam();
+    } else if (action === "team-drill") {
+      var open = target.getAttribute("aria-expanded") !== "true";
+      target.setAttribute("aria-expanded", String(open));
+      $$('[data-team-question]', target.closest("tbody")).forEach(function (tr) {
+        var id = tr.getAttribute("data-team-question");
+        if (bankIndex(ui.bank).questions[id].section.id === target.getAttribute("data-section")) { tr.hidden = !open; }
+      });
+    } else if (action === "team-csv") {
+      teamCsv();
     }
   }
 
@@ -1970,6 +2631,9 @@
     d.addEventListener("change", onChange);
     d.addEventListener("input", onInput);
     d.addEventListener("click", onClick);
+    d.addEventListener("click", noteLeaving, true);
+    root.addEventListener("storage", onStorage);
+    root.addEventListener("beforeunload", onBeforeUnload);
     ["dragover", "dragleave", "drop"].forEach(function (name) { d.addEventListener(name, onDrag); });
     root.addEventListener("beforeprint", function () {  /* print what is still unanswered in full */
       $$(".la-unanswered details").forEach(function (details) { details.open = true; });
@@ -1991,12 +2655,16 @@
     ui.root = page.getAttribute("data-root") || "./";
     ui.key = "loyalty-audit:" + ui.bank.id + ":" + ui.bank.version;
     if (!sameBank) { ui.team = []; }
+    if (page.getAttribute("data-la-page") === "team" && !ui.team.length) { loadKeptTeam(); }
+    ui.formats = {};
     ui.state = loadState();
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
     fillControls();
     showNotice();
     refresh();
+    showSent();
+    offerUndo();
     if (page.getAttribute("data-la-page") === "team") { renderTeam(); }
   }
 
