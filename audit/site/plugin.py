@@ -13,9 +13,11 @@ navigation, theme language, site name and language links, and restores them afte
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from ..errors import InputError
@@ -35,7 +38,7 @@ from ..read.bank import load_bank
 from ..read.messages import load_messages
 from ..resources import default_bank_dir
 from .config import SiteConfig
-from .pages import ASSET_DIR, ASSETS, SiteContent, SitePage, build_site, payload_tag, site_templates_dir
+from .pages import ASSET_DIR, ASSETS, PAYLOAD_ID, SiteContent, SitePage, build_site, site_templates_dir
 
 log = logging.getLogger("mkdocs.plugins.loyalty-audit")
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -43,6 +46,112 @@ _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 # which our layout (languages under <lang>/) does not have; the language menu links straight
 # to the same page in the other language instead, which also works from file://.
 _ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# The global the data files fill in, one entry per language (read at the start of setup() in
+# loyalty-audit.js).
+DATA_GLOBAL = "LoyaltyAuditData"
+# A value of the payload repeated at least this long (in JSON) is written once in the data file.
+_SHARED_MIN = 64
+
+
+def data_uri(lang: str) -> str:
+    """Where the data file of ``lang`` goes in the site."""
+    return f"{ASSET_DIR}/loyalty-audit-data.{lang}.js"
+
+
+def data_script(payload: str) -> str:
+    """The data file of one language: a classic script that stores the payload (the JSON that
+    :func:`build_site` made) in ``window.LoyaltyAuditData[lang]``.
+
+    A value repeated in the payload (a scale's options with their help, in every question of
+    that scale) is written once, as ``r[i]``, and the whole is copied through JSON on load, so the
+    page gets plain, unshared objects, exactly the payload's JSON.
+    """
+    data = json.loads(payload)
+    texts: dict[int, str] = {}
+    counts: Counter[str] = Counter()
+
+    def measure(value: object) -> str:
+        if isinstance(value, dict):
+            text = "{" + ",".join(f"{_js(k)}:{measure(v)}" for k, v in value.items()) + "}"
+        elif isinstance(value, list):
+            text = "[" + ",".join(measure(v) for v in value) + "]"
+        else:
+            return _js(value)
+        texts[id(value)] = text
+        if len(text) >= _SHARED_MIN:
+            counts[text] += 1
+        return text
+
+    measure(data)
+    shared = sorted((t for t, n in counts.items() if n > 1), key=len)
+    index = {t: i for i, t in enumerate(shared)}
+
+    def write(value: object, top: bool = False) -> str:
+        if not isinstance(value, dict | list):
+            return _js(value)
+        text = texts[id(value)]
+        if not top and text in index:
+            return f"r[{index[text]}]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{_js(k)}:{write(v)}" for k, v in value.items()) + "}"
+        return "[" + ",".join(write(v) for v in value) + "]"
+
+    values = {text: value for value in _containers(data) if (text := texts[id(value)]) in index}
+    lines = ["(function (store) {\n\"use strict\";\nvar r = [];"]
+    lines += [f"r[{i}] = {write(values[t], top=True)};" for i, t in enumerate(shared)]
+    lines.append(f"store[{_js(data['lang'])}] = JSON.parse(JSON.stringify({write(data, top=True)}));")
+    lines.append(f"}}(window.{DATA_GLOBAL} = window.{DATA_GLOBAL} || {{}}));\n")
+    return "\n".join(lines)
+
+
+def _js(value: object) -> str:
+    """A JSON scalar or key, safe in a script."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _containers(value: object) -> list[object]:
+    found: list[object] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            found.append(item)
+            stack.extend(item)
+    return found
+
+
+def data_tag(lang: str, page_url: str) -> str:
+    """The element of a page that loads its language's data file (``page_url``: the page's URL
+    in the site, as MkDocs gives it). In the page's body, so that Material's instant navigation
+    loads it again on each page (it re-creates the scripts of the content with their attributes)."""
+    src = get_relative_url(data_uri(lang), page_url)
+    return f'<script id="{PAYLOAD_ID}" data-lang="{html.escape(lang)}" src="{html.escape(src)}"></script>'
+
+
+def page_markdown(page: SitePage, page_url: str) -> str:
+    """A generated page's Markdown as it is built: the page, then the tag of its data file."""
+    return page.markdown + "\n" + data_tag(page.lang, page_url) + "\n"
+
+
+def theme_file_unused(uri: str, search: bool) -> bool:
+    """A file of the theme that the site never loads: source maps, and the search's index
+    worker and word splitters when there is no search plugin."""
+    if uri.endswith(".map"):
+        return True
+    return not search and (uri.startswith("assets/javascripts/lunr/")
+                           or uri.startswith("assets/javascripts/workers/search."))
+
+
+def compact(output: str) -> str:
+    """A page without its indentation and blank lines (a third of a page is Material's
+    indentation), unless whitespace there may mean something (``<pre>``, a filled ``<textarea>``)."""
+    if "<pre" in output or output.count("<textarea") != output.count("></textarea>"):
+        return output
+    return "\n".join(stripped for line in output.split("\n") if (stripped := line.strip()))
 
 
 def _site_name(title: str) -> Markup:
@@ -154,13 +263,17 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
             file = files.get_file_from_path(page.src_uri)
             if file is not None:
                 self.urls[(page.key, page.lang)] = file.url
-        folders = [Path(self.config.templates)] if self.config.templates else []
-        folders.append(site_templates_dir())
-        for name in ASSETS.values():
-            uri = f"{ASSET_DIR}/{name}"
-            source = next(f / "assets" / name for f in folders if (f / "assets" / name).is_file())
+        for uri, source in asset_files([Path(self.config.templates)] if self.config.templates else []).items():
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
+        for lang in content.languages:
+            if files.get_file_from_path(data_uri(lang)) is None:
+                files.append(File.generated(config, data_uri(lang), content=data_script(content.payloads[lang])))
+        search = "search" in config.plugins
+        theme_dirs = [os.path.join(folder, "") for folder in config.theme.dirs]
+        for file in [f for f in files if theme_file_unused(f.src_uri, search)]:
+            if file.abs_src_path and any(file.abs_src_path.startswith(d) for d in theme_dirs):
+                files.remove(file)
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -206,20 +319,40 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
             context["nav"] = self.navs[lang]
         return context
 
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        ours = self.by_uri.get(page.file.src_uri)
+        if self.content is None or ours is None:
+            return markdown
+        return markdown + "\n" + data_tag(ours.lang, page.file.url) + "\n"
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         ours = self.by_uri.get(page.file.src_uri)
         if self.content is None or ours is None:
             return output
         self._restore(config)
-        # The bank's JSON goes in <head>: Material's instant navigation re-creates the inline
-        # scripts of the page body as plain scripts (dropping type and id), but moves <head>
-        # elements over unchanged; search plugins do not index it there either.
-        output = output.replace("</head>", payload_tag(self.content.payloads[ours.lang]) + "\n</head>", 1)
+        # what is changed is in <head>: only that is searched
+        end = output.find("</head>")
+        head, body = output[:end], output[end:]
         if self.set_alternate:
-            output = _ALTERNATE_LINK.sub("", output)
+            head = _ALTERNATE_LINK.sub("", head)
         if not self.theme_languages.get(ours.lang):
-            output = _HTML_LANG.sub(f'<html lang="{html.escape(ours.lang)}"', output, count=1)
-        return output
+            head = _HTML_LANG.sub(f'<html lang="{html.escape(ours.lang)}"', head, count=1)
+        return compact(head + body)
+
+    def on_template_context(self, context: TemplateContext, /, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext | None:
+        # MkDocs gives error pages absolute links ("/assets/...") when site_url is not set,
+        # which fail from file:// and under a sub-path; relative ones work from 404.html's place
+        if self.content is not None and template_name == "404.html" and not config.site_url:
+            context["base_url"] = "."
+        return context
+
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str | None:
+        if self.content is not None and template_name.endswith(".html"):
+            return compact(output_content)
+        return output_content
 
     def _restore(self, config: MkDocsConfig) -> None:
         config.site_name = self.defaults["site_name"]
@@ -238,3 +371,21 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
             if self.config.templates:
                 server.watch(str(self.config.templates))
         return server
+
+
+# -- the same site as plain files (loyalty-audit site) ------------------------------------
+
+def plain_files(content: SiteContent, use_directory_urls: bool = False) -> dict[str, str]:
+    """Every generated page (with its data tag) and every data file of ``content``, by their
+    path under ``docs/``: what the plugin adds to a build, for a build without the plugin."""
+    files = {page.src_uri: page_markdown(page, File(page.src_uri, None, "", use_directory_urls).url)
+             for page in content.pages}
+    files.update({data_uri(lang): data_script(content.payloads[lang]) for lang in content.languages})
+    return files
+
+
+def asset_files(template_dirs: list[Path]) -> dict[str, Path]:
+    """Our script and stylesheet, by their path under ``docs/``: from the first folder that has them."""
+    folders = [*template_dirs, site_templates_dir()]
+    return {f"{ASSET_DIR}/{name}": next(f / "assets" / name for f in folders if (f / "assets" / name).is_file())
+            for name in ASSETS.values()}
