@@ -381,7 +381,14 @@ def plain_files(content: SiteContent, use_directory_urls: bool = False) -> dict[
     files = {page.src_uri: page_markdown(page, File(page.src_uri, None, "", use_directory_urls).url)
              for page in content.pages}
     files.update({data_uri(lang): data_script(content.payloads[lang]) for lang in content.languages})
+    # The theme reads the sitemap.xml of each language in its menu (to map pages between them);
+    # the plugin's pages have no such links, a plain build does: an empty one answers it
+    files.update({f"{lang}/sitemap.xml": _EMPTY_SITEMAP for lang in content.languages if lang != content.default})
     return files
+
+
+_EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 def asset_files(template_dirs: list[Path]) -> dict[str, Path]:
