@@ -67,60 +67,68 @@ def data_script(payload: str) -> str:
     page gets plain, unshared objects, exactly the payload's JSON.
     """
     data = json.loads(payload)
-    texts: dict[int, str] = {}
-    counts: Counter[str] = Counter()
+    containers = _containers(data)  # every object and array, after what it holds
+    texts: dict[int, str] = {}  # each one's JSON, made from its children's
+    keys: dict[str, str] = {}
 
-    def measure(value: object) -> str:
-        if isinstance(value, dict):
-            text = "{" + ",".join(f"{_js(k)}:{measure(v)}" for k, v in value.items()) + "}"
-        elif isinstance(value, list):
-            text = "[" + ",".join(measure(v) for v in value) + "]"
+    def text_of(value: object) -> str:
+        return texts[id(value)] if isinstance(value, dict | list) else _json(value)
+
+    for value in containers:
+        children = list(value.values() if isinstance(value, dict) else value)
+        if not any(isinstance(c, dict | list) for c in children):
+            texts[id(value)] = _json(value)
+        elif isinstance(value, dict):
+            texts[id(value)] = "{" + ",".join(f"{keys.get(k) or keys.setdefault(k, _json(k))}:{text_of(v)}"
+                                              for k, v in value.items()) + "}"
         else:
-            return _js(value)
-        texts[id(value)] = text
-        if len(text) >= _SHARED_MIN:
-            counts[text] += 1
-        return text
-
-    measure(data)
+            texts[id(value)] = "[" + ",".join(text_of(v) for v in children) + "]"
+    counts = Counter(t for t in texts.values() if len(t) >= _SHARED_MIN)
     shared = sorted((t for t, n in counts.items() if n > 1), key=len)
     index = {t: i for i, t in enumerate(shared)}
+    inner: set[int] = set()  # containers with a shared value somewhere inside
+    for value in containers:
+        children = list(value.values() if isinstance(value, dict) else value)
+        if any(id(c) in inner or texts[id(c)] in index for c in children if isinstance(c, dict | list)):
+            inner.add(id(value))
 
     def write(value: object, top: bool = False) -> str:
         if not isinstance(value, dict | list):
-            return _js(value)
+            return _json(value)
         text = texts[id(value)]
         if not top and text in index:
             return f"r[{index[text]}]"
+        if id(value) not in inner:
+            return text
         if isinstance(value, dict):
-            return "{" + ",".join(f"{_js(k)}:{write(v)}" for k, v in value.items()) + "}"
+            return "{" + ",".join(f"{keys[k]}:{write(v)}" for k, v in value.items()) + "}"
         return "[" + ",".join(write(v) for v in value) + "]"
 
-    values = {text: value for value in _containers(data) if (text := texts[id(value)]) in index}
-    lines = ["(function (store) {\n\"use strict\";\nvar r = [];"]
-    lines += [f"r[{i}] = {write(values[t], top=True)};" for i, t in enumerate(shared)]
-    lines.append(f"store[{_js(data['lang'])}] = JSON.parse(JSON.stringify({write(data, top=True)}));")
-    lines.append(f"}}(window.{DATA_GLOBAL} = window.{DATA_GLOBAL} || {{}}));\n")
-    return "\n".join(lines)
+    values = {texts[id(v)]: v for v in containers}
+    body = [f"r[{i}] = {write(values[t], top=True)};" for i, t in enumerate(shared)]
+    body.append(f"store[{json.dumps(data['lang'])}] = JSON.parse(JSON.stringify({write(data, top=True)}));")
+    safe = "\n".join(body).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (f'(function (store) {{\n"use strict";\nvar r = [];\n{safe}\n'
+            f"}}(window.{DATA_GLOBAL} = window.{DATA_GLOBAL} || {{}}));\n")
 
 
-def _js(value: object) -> str:
-    """A JSON scalar or key, safe in a script."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _containers(value: object) -> list[object]:
-    found: list[object] = []
-    stack = [value]
+def _containers(value: object) -> list[Any]:
+    """Every dict and list in ``value``, children before their parent."""
+    found: list[Any] = []
+    stack: list[tuple[object, bool]] = [(value, False)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
+        item, done = stack.pop()
+        if not isinstance(item, dict | list):
+            continue
+        if done:
             found.append(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            found.append(item)
-            stack.extend(item)
+            continue
+        stack.append((item, True))
+        stack.extend((child, False) for child in (item.values() if isinstance(item, dict) else item))
     return found
 
 
@@ -188,6 +196,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         self.defaults: dict[str, Any] = {}
         self.theme_languages: dict[str, str | None] = {}
         self.set_alternate = False
+        self.raw: dict[str, str] = {}
 
     # -- configuration --------------------------------------------------------------
 
@@ -324,7 +333,16 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
         ours = self.by_uri.get(page.file.src_uri)
         if self.content is None or ours is None:
             return markdown
-        return markdown + "\n" + data_tag(ours.lang, page.file.url) + "\n"
+        markdown += "\n" + data_tag(ours.lang, page.file.url) + "\n"
+        if page.file.generated_by is None:  # a page of docs_dir in place of ours: Markdown as written
+            return markdown
+        # A generated page is one block of HTML, which Markdown would only parse and give back
+        # unchanged (a quarter of the build): it goes straight to the page's content
+        self.raw[page.file.src_uri] = markdown
+        return ""
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        return self.raw.pop(page.file.src_uri, html)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         ours = self.by_uri.get(page.file.src_uri)
