@@ -68,43 +68,52 @@ def data_script(payload: str) -> str:
     """
     data = json.loads(payload)
     containers = _containers(data)  # every object and array, after what it holds
-    texts: dict[int, str] = {}  # each one's JSON, made from its children's
-    keys: dict[str, str] = {}
-
-    def text_of(value: object) -> str:
-        return texts[id(value)] if isinstance(value, dict | list) else _json(value)
-
+    # equal values get the same number, made from their children's numbers (a JSON text for
+    # each value would cost a string per value and level); and about how long each one's JSON is
+    # (only long ones are worth writing once)
+    numbers: dict[tuple[object, ...], int] = {}
+    number: dict[int, int] = {}
+    sizes: dict[int, int] = {}
     for value in containers:
-        children = list(value.values() if isinstance(value, dict) else value)
-        if not any(isinstance(c, dict | list) for c in children):
-            texts[id(value)] = _json(value)
-        elif isinstance(value, dict):
-            texts[id(value)] = "{" + ",".join(f"{keys.get(k) or keys.setdefault(k, _json(k))}:{text_of(v)}"
-                                              for k, v in value.items()) + "}"
-        else:
-            texts[id(value)] = "[" + ",".join(text_of(v) for v in children) + "]"
-    counts = Counter(t for t in texts.values() if len(t) >= _SHARED_MIN)
-    shared = sorted((t for t, n in counts.items() if n > 1), key=len)
+        is_dict = isinstance(value, dict)
+        shape: list[object] = [is_dict]
+        size = 2
+        for k, c in value.items() if is_dict else enumerate(value):
+            if isinstance(c, dict | list):
+                shape.append((k, number[id(c)]))
+                size += sizes[id(c)] + 1
+            else:
+                shape.append((k, type(c), c))
+                size += len(str(c)) + 3
+            if is_dict:
+                size += len(str(k)) + 3
+        number[id(value)] = numbers.setdefault(tuple(shape), len(numbers))
+        sizes[id(value)] = size
+    counts = Counter(number[id(v)] for v in containers if sizes[id(v)] >= _SHARED_MIN)
+    texts = {id(v): _json(v) for v in containers if counts.get(number[id(v)], 0) > 1}
+    shared = sorted({t for t in texts.values() if len(t) >= _SHARED_MIN}, key=len)
     index = {t: i for i, t in enumerate(shared)}
     inner: set[int] = set()  # containers with a shared value somewhere inside
     for value in containers:
         children = list(value.values() if isinstance(value, dict) else value)
-        if any(id(c) in inner or texts[id(c)] in index for c in children if isinstance(c, dict | list)):
+        if any(id(c) in inner or texts.get(id(c)) in index for c in children if isinstance(c, dict | list)):
             inner.add(id(value))
+    keys: dict[str, str] = {}
 
     def write(value: object, top: bool = False) -> str:
         if not isinstance(value, dict | list):
             return _json(value)
-        text = texts[id(value)]
-        if not top and text in index:
+        text = texts.get(id(value))
+        if not top and text is not None and text in index:
             return f"r[{index[text]}]"
         if id(value) not in inner:
-            return text
+            return text or _json(value)
         if isinstance(value, dict):
-            return "{" + ",".join(f"{keys[k]}:{write(v)}" for k, v in value.items()) + "}"
+            return "{" + ",".join(f"{keys.get(k) or keys.setdefault(k, _json(k))}:{write(v)}"
+                                  for k, v in value.items()) + "}"
         return "[" + ",".join(write(v) for v in value) + "]"
 
-    values = {texts[id(v)]: v for v in containers}
+    values = {texts[id(v)]: v for v in containers if id(v) in texts}
     body = [f"r[{i}] = {write(values[t], top=True)};" for i, t in enumerate(shared)]
     body.append(f"store[{json.dumps(data['lang'])}] = JSON.parse(JSON.stringify({write(data, top=True)}));")
     safe = "\n".join(body).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
