@@ -171,7 +171,8 @@ def test_axe_finds_nothing_serious_in_either_scheme(browser: Any, http_url: str,
         else:
             tab.goto(http_url + path)
         assert tab.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        tab.locator(".la-page .md-button").first.hover()  # a pointed-at button too
+        tab.locator(".la-page .md-button").first.hover()  # a pointed-at button too,
+        tab.wait_for_timeout(400)  # once its colours have changed (Material eases them in 125 ms)
         for violation in axe.run(tab).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 found.append((path, violation["id"], [n["target"] for n in violation["nodes"]][:5]))
