@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, printable
 from .run.options import Options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -169,7 +169,7 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
     written = build_report(list(responses), options, output=output, html=html)
     for warning in written.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     if written.pdf is not None:
         click.echo(f"wrote {written.pdf} ({written.pages} pages)")
     if written.html is not None:
@@ -256,17 +256,55 @@ def extract(pdf: Path, output: Path) -> None:
 @click.option("--consultant", default=None, help="Your name, for brand.yaml.")
 @click.option("--baseline", "baseline", multiple=True, type=click.Path(path_type=Path),
               help="The previous audit's answers (files or folders), copied into FOLDER/baseline.")
+@click.option("--collect-url", default=None,
+              help="The collection server's address (loyalty-audit collect): the site gets a send button.")
+@click.option("--collect-token", default=None, help="With --collect-url: the server's token (default: a new one).")
 @reports_input_errors
 def init(folder: Path, client: str, bank_dir: Path | None, copy_bank: bool, lang: str | None,
-         consultancy: str | None, consultant: str | None, baseline: tuple[Path, ...]) -> None:
+         consultancy: str | None, consultant: str | None, baseline: tuple[Path, ...], collect_url: str | None,
+         collect_token: str | None) -> None:
     """Start an audit project for one client in FOLDER (new or empty)."""
     from .run.scaffold import init_project
 
     made = init_project(folder, client, bank_dir=bank_dir, copy_bank=copy_bank, lang=lang,
-                        consultancy=consultancy, consultant=consultant, baseline=list(baseline))
+                        consultancy=consultancy, consultant=consultant, baseline=list(baseline),
+                        collect_url=collect_url, collect_token=collect_token)
     click.echo(f"wrote {made.root}/ ({len(made.files)} files) for {client.strip()}: bank {made.bank.id} "
                f"{made.bank.version}, language {made.language}")
+    if made.collect_url is not None:
+        from .run.collect import collect_command
+
+        click.echo(f"the site sends its answers to {made.collect_url}; receive them with:")
+        click.echo(f"  {collect_command(str(made.root), made.collect_url, made.collect_token)}")
     click.echo(f"next: read {made.root / 'README.md'}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface of this machine).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--token", default=None,
+              help="The token the site sends (default: collect_token in the project's mkdocs.yml, else a new one).")
+@click.option("--rate", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Submissions a minute from one client address (0: no limit).")
+@click.option("--allow-origin", "allow_origins", multiple=True,
+              help="Only browsers on this origin may send (repeatable; 'null' for file:// pages); default: any.")
+@click.option("--max-body", type=click.IntRange(min=1), default=256 * 1024, show_default=True,
+              help="Largest response accepted, in bytes.")
+@reports_input_errors
+def collect(project: Path, host: str, port: int, token: str | None, rate: int, allow_origins: tuple[str, ...],
+            max_body: int) -> None:
+    """Receive the answers the site sends into PROJECT/answers/ (a folder made by init)."""
+    from .run.collect import Settings, open_collector
+
+    collector = open_collector(project, Settings(host=host, port=port, token=token, rate=rate,
+                                                 allow_origins=allow_origins, max_body=max_body))
+    for line in collector.announcement():
+        click.echo(line)
+    collector.serve()
+    click.echo(f"stopped; the answers are in {collector.inbox.folder}/")
 
 
 @main.command()

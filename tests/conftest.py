@@ -145,14 +145,18 @@ def make_bank(folder: Path, questions: list[dict[str, Any]], sections: list[dict
 
 
 # -- files several tests read, made once and while the tests run -------------------------
-# Rendering reports and forms is the slow part of the suite, and the suite runs its tests
-# one after the other. A report several tests read (or one that takes long and needs nothing
-# of the test) is made by a job: a function that runs the command line in processes of its
-# own. The jobs run one after the other on a thread of their own, in the order the tests need
-# them, so that they are rendered on another core while the tests go on (a test that needs a
-# job the thread has not begun runs it itself). They start with the first test outside
-# tests/site, so as not to slow the browser the site's tests drive. A job's result is a
-# session fixture of the job's name; no test writes to what it returns.
+# Rendering reports and forms is the slow part of the suite. A report several tests read (or
+# one that takes long and needs nothing of the test) is made by a job: a function that runs
+# the command line in processes of its own. A job's result is a session fixture of the job's
+# name; no test writes to what it returns.
+# Run one after the other (plain ``pytest FILE``), the jobs run on a thread of their own, in
+# the order the tests need them, so that they are rendered on another core while the tests
+# go on (a test that needs a job the thread has not begun runs it itself); they start with
+# the first test outside tests/site, so as not to slow the browser the site's tests drive.
+# Run by pytest-xdist's workers (``make test``), the workers already fill the cores: a job
+# runs when a test first asks for it, and every test that uses a job goes to the same worker
+# as the other users of that job (one xdist group per set of jobs tests share), so that each
+# job runs once.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
 
@@ -223,6 +227,29 @@ class Lane:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+IN_WORKER = "PYTEST_XDIST_WORKER" in os.environ
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, one group for each set of jobs that tests share (see above)."""
+    if not IN_WORKER:
+        return
+    parent: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    uses = {item: [n for n in getattr(item, "fixturenames", ()) if n in JOBS] for item in items}
+    for names in uses.values():
+        for other in names[1:]:
+            parent[find(other)] = find(names[0])
+    for item, names in uses.items():
+        if names:
+            item.add_marker(pytest.mark.xdist_group(f"job-{find(names[0])}"))
+
+
 @pytest.fixture(scope="session")
 def lane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lane]:
     jobs = Lane(tmp_path_factory.mktemp("jobs"))
@@ -238,6 +265,8 @@ SITE_TESTS = ROOT / "tests" / "site"
 @pytest.fixture(autouse=True)
 def _start_jobs(request: pytest.FixtureRequest) -> None:
     if SITE_TESTS in Path(request.node.path).parents:
+        return
+    if IN_WORKER:
         return
     jobs: Lane = request.getfixturevalue("lane")
     if not jobs.started:

@@ -192,7 +192,7 @@ def _score_group(plan: list[tuple[Area, list[tuple[Section, list[Question]]]]],
                 scores = [s for r in respondents
                           if (s := answer_score(q, r.answers.get(q.id))) is not None]
                 answered[q.id] = len(scores)
-                questions[q.id] = total(scores) / len(scores) if scores else None
+                questions[q.id] = total(sorted(scores)) / len(scores) if scores else None
                 if questions[q.id] is not None:
                     pairs.append((q.weight, questions[q.id] or 0.0))
             weight = total(w for w, _ in pairs)
@@ -307,7 +307,7 @@ def score(bank: Bank, team: Team, min_group: int | None = None) -> Result:
     for r in respondents:
         if counted:
             completions.append(sum(1 for q in counted if q.id in r.answers) / len(counted))
-    completion = total(completions) / len(completions) if completions else None
+    completion = total(sorted(completions)) / len(completions) if completions else None
 
     result = Result(bank, team, overall, completion, ptt, areas, sections, questions,
                     departments, profile, [], [], warnings, group_size)

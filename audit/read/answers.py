@@ -9,12 +9,13 @@ Every problem is collected (with its file and line) and raised together as one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..model import Bank, Dropped, Entry, Response, ResponseFile, Team, normalise
 from ..model.answers import POOLED, AnswerValue
-from .documents import Document, PathKey, load_document
+from .documents import Document, PathKey, load_document, parse_document
 from .validation import suggest, validate
 
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -126,18 +127,43 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
     still an error.
     """
     files, problems = response_files([Path(p) for p in paths], allow_empty)
+
+    def documents() -> Iterator[Document]:  # one at a time: a folder's files are not all held at once
+        for path in files:
+            try:
+                yield load_document(path)
+            except InputError as exc:
+                problems.extend(exc.problems)
+
+    team = _team(documents(), bank, problems, match_by_id)
+    if not problems and not team.respondents and not allow_empty:
+        problems.append(Problem(str(paths[0]) if paths else ".", 1,
+                                "no respondents found; expected at least one response file"))
+    if problems:
+        raise InputError(problems)
+    return team
+
+
+def load_response_bytes(raw: bytes, name: str, bank: Bank) -> Team:
+    """The respondents of one JSON response that comes from no file (a request's body),
+    checked exactly as a file named ``name`` would be by :func:`load_responses`."""
+    problems: list[Problem] = []
+    team = _team([parse_document(raw, name, is_json=True)], bank, problems, match_by_id=False)
+    if problems:
+        raise InputError(problems)
+    return team
+
+
+def _team(documents: Iterable[Document], bank: Bank, problems: list[Problem], match_by_id: bool) -> Team:
+    """The respondents of ``documents`` as one team; their problems are added to ``problems``."""
     respondents: list[Response] = []
     warnings: list[str] = []
     dropped: list[Dropped] = []
     organisation: str | None = None
     version: str | None = None
     first = True
-    for path in files:
-        try:
-            doc = load_document(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
+    for doc in documents:
+        path = doc.path
         data = validate(ResponseFile, doc, problems)
         if data is None:
             continue
@@ -159,11 +185,6 @@ def load_responses(paths: list[Path | str], bank: Bank, allow_empty: bool = Fals
                             f"'{organisation}'; the first is used")
         for loc, entry in entries:
             respondents.append(_entry(bank, doc, loc, entry, problems, dropped if match_by_id else None))
-    if not problems and not respondents and not allow_empty:
-        problems.append(Problem(str(paths[0]) if paths else ".", 1,
-                                "no respondents found; expected at least one response file"))
-    if problems:
-        raise InputError(problems)
     day, stamp = _audit_date([r.submitted_at for r in respondents if r.submitted_at is not None])
     return Team(bank.id, version, organisation, respondents, warnings, sorted(set(dropped)), day, stamp)
 

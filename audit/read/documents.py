@@ -542,6 +542,11 @@ def _read_text(path: Path) -> tuple[bytes, str]:
         raise InputError([Problem(name, 1, f"cannot read the file ({exc.strerror})")]) from None
     if len(raw) > MAX_BYTES:
         raise InputError([Problem(name, 1, too_large)])
+    return raw, _decode(raw, name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """The UTF-8 text of ``raw``, which must hold something besides comments and blanks."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -551,7 +556,19 @@ def _read_text(path: Path) -> tuple[bytes, str]:
                                   "expected a UTF-8 encoded file")]) from None
     if _CONTENT.search(text) is None:
         raise InputError([Problem(name, 1, "the file is empty; expected a YAML or JSON mapping")])
-    return raw, text
+    return text
+
+
+def parse_document(raw: bytes, name: str, *, is_json: bool) -> Document:
+    """Parse bytes that come from no file (a request's body) exactly as :func:`load_document`
+    parses a file's; ``name`` stands for the file's path in every problem."""
+    if len(raw) > MAX_BYTES:
+        raise InputError([Problem(name, 1, f"the document is larger than {MAX_BYTES / 1e6:g} MB; "
+                                           "expected a smaller one")])
+    text = _decode(raw, name)
+    doc = parse_json(text, name) if is_json else parse_yaml(raw, name)
+    doc.raw = raw
+    return doc
 
 
 def load_document(path: Path) -> Document:

@@ -48,19 +48,25 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def client_name(mkdocs_yml: Path) -> str | None:
-    """The ``organisation`` option of the loyalty-audit plugin in ``mkdocs_yml``, if any."""
+def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
+    """The options of the loyalty-audit plugin in ``mkdocs_yml``; empty when it has none or
+    cannot be read (that is the site's problem, reported by mkdocs)."""
     try:
         config: Any = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # the site's problem, reported by mkdocs; the report does without the name
+        return {}
     plugins = config.get("plugins") if isinstance(config, dict) else None
     for plugin in plugins if isinstance(plugins, list) else []:
         options = plugin.get("loyalty-audit") if isinstance(plugin, dict) else None
-        name = options.get("organisation") if isinstance(options, dict) else None
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    return None
+        if isinstance(options, dict):
+            return options
+    return {}
+
+
+def client_name(mkdocs_yml: Path) -> str | None:
+    """The ``organisation`` option of the loyalty-audit plugin in ``mkdocs_yml``, if any."""
+    name = plugin_options(mkdocs_yml).get("organisation")
+    return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def _has_responses(folder: Path) -> bool:

@@ -63,6 +63,11 @@
     return t;
   }
 
+  /* Numbers in ascending order (a copy): per-respondent values are added in this order. */
+  function ascending(xs) {
+    return xs.slice().sort(function (a, b) { return a - b; });
+  }
+
   /*
    * Python's str() of a number read from JSON. Whole numbers up to 2**53 print as Python
    * prints an int (JSON.parse cannot tell 3 from 3.0); the others as Python prints a float:
@@ -693,7 +698,7 @@
             if (s !== null) { scores.push(s); }
           });
           out.answered.set(q.id, scores.length);
-          var value = scores.length ? total(scores) / scores.length : null;
+          var value = scores.length ? total(ascending(scores)) / scores.length : null;
           out.questions.set(q.id, value);
           if (value !== null) { pairs.push([q.weight, value]); }
         });
@@ -869,7 +874,7 @@
         completions.push(n / counted.length);
       }
     });
-    var completion = completions.length ? total(completions) / completions.length : null;
+    var completion = completions.length ? total(ascending(completions)) / completions.length : null;
 
     var departments = {};
     groups.forEach(function (g, i) {
