@@ -305,3 +305,22 @@ def collect(project: Path, host: str, port: int, token: str | None, rate: int, a
         click.echo(line)
     collector.serve()
     click.echo(f"stopped; the answers are in {collector.inbox.folder}/")
+
+
+@main.command()
+@bank_option
+@click.option("--lang", "langs", multiple=True,
+              help="A language of the site (repeatable; the first at the site's root). Default: the bank's.")
+@click.option("--organisation", default=None, help="The client's name, filled in for every respondent.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The folder to write the site project into (new or empty).")
+@reports_input_errors
+def site(bank_dir: Path | None, langs: tuple[str, ...], organisation: str | None, output: Path) -> None:
+    """Write the self-assessment site as a plain project (mkdocs.yml and docs/, no plugin) that
+    `mkdocs build` and `zensical build` both build."""
+    from .run.site import write_site
+
+    made = write_site(output, bank_dir=bank_dir, langs=langs, organisation=organisation)
+    click.echo(f"wrote {made.root}/ ({len(made.files)} files): bank {made.bank.id} {made.bank.version}, "
+               f"languages {', '.join(made.languages)}")
+    click.echo(f"next: cd {made.root} && mkdocs build --strict   (or: zensical build)")

@@ -1,14 +1,19 @@
-"""Measure the self-assessment site: build time, live rescoring, and the weight of our assets.
+"""Measure the self-assessment site: build time, weight, live rescoring, and our assets.
 
-    .venv/bin/python bench/site.py [--runs 5]
+    .venv/bin/python bench/site.py [--runs 5] [--clicks 60]
 
-(a) ``mkdocs build`` of the repository's site (the plugin: bank loading and page
-    generation included) against a plain mkdocs-material build of the very same pages
-    written out as Markdown files, each in this process, alternating, median of ``--runs``.
-(b) Live rescoring in headless Chromium: the time from a click on an answer to the page
+(a) ``mkdocs build`` with the plugin (bank loading and page generation included) against a
+    plain mkdocs-material build of the very same pages, data files and assets, written out by
+    ``loyalty-audit site`` (:func:`audit.run.site.write_site`): the same theme, features and
+    palette, and the same ``plugins:`` key on both sides (no search: the plugin's side has
+    ``plugins: [loyalty-audit]``, the plain side ``plugins: []``). For the default bank (75
+    questions) and for a generated 1,000-question bank; each side in this process,
+    alternating, median of ``--runs``.
+(b) The weight of the built sites: in all, the largest page, the data files.
+(c) Live rescoring in headless Chromium: the time from a click on an answer to the page
     being saved, rescored and laid out again, on a section page with every question
-    already answered, for the default bank and for a generated 1,000-question bank.
-(c) Our one script and one stylesheet, gzipped (level 9).
+    already answered, for the default bank and for the 1,000-question bank.
+(d) Our one script and one stylesheet, gzipped (level 9).
 
 Prints a table; the figures are reported in bench/README.md. Timings vary between
 machines: compare ratios, and never use these numbers in tests.
@@ -24,7 +29,6 @@ import json
 import logging
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -40,13 +44,13 @@ from mkdocs.config import load_config  # noqa: E402
 
 from audit.read.bank import load_bank  # noqa: E402
 from audit.read.messages import load_messages  # noqa: E402
-from audit.site.pages import ASSET_DIR, ASSETS, build_site, site_templates_dir, write_pages  # noqa: E402
+from audit.run.site import FEATURES, PALETTE, write_site  # noqa: E402
+from audit.site.pages import ASSETS, build_site, site_templates_dir  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
-THEME = {"name": "material", "language": "es", "font": False,
-         "palette": {"primary": "indigo", "accent": "indigo"}}
+THEME = {"name": "material", "font": False, "features": FEATURES, "palette": PALETTE}
 
 
 def _quiet() -> contextlib.AbstractContextManager[Any]:
@@ -62,47 +66,46 @@ def _build(config_file: Path, site: Path) -> float:
         return time.perf_counter() - start
 
 
-def plain_copy(work: Path) -> Path:
-    """The repository's site as plain files: the generated pages, our assets, the same theme."""
-    bank = load_bank(ROOT / "questions")
-    content = build_site(bank, load_messages([site_templates_dir()]))
-    docs = work / "docs"
-    write_pages(content, docs)
-    for name in ASSETS.values():
-        target = docs / ASSET_DIR / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(site_templates_dir() / "assets" / name, target)
-    config = {
-        "site_name": bank.title["es"] if isinstance(bank.title, dict) else bank.title,
-        "docs_dir": "docs", "use_directory_urls": False, "theme": THEME,
-        "nav": content.navs[content.default],
-        "not_in_nav": "\n".join(f"/{lang}/" for lang in content.languages if lang != content.default),
-        "extra_css": [f"{ASSET_DIR}/{ASSETS['css']}"], "extra_javascript": [f"{ASSET_DIR}/{ASSETS['js']}"],
-    }
-    path = work / "mkdocs.yml"
-    path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    return path
+def plugin_config(bank_dir: Path, work: Path, lang: str) -> Path:
+    """A site with the plugin over ``bank_dir``: the theme of the plain project, no search."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "docs").mkdir(exist_ok=True)
+    config = work / "mkdocs.yml"
+    config.write_text(json.dumps({"site_name": "Bench", "docs_dir": "docs", "use_directory_urls": False,
+                                  "theme": {**THEME, "language": lang},
+                                  "plugins": [{"loyalty-audit": {"bank": str(bank_dir)}}]}), encoding="utf-8")
+    return config
 
 
-def bench_build(runs: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        plain = plain_copy(work / "plain")
-        ours, theirs = [], []
-        _build(ROOT / "mkdocs.yml", work / "warm-ours")  # imports and disk caches, both sides
-        _build(plain, work / "warm-plain")
-        for i in range(runs):
-            ours.append(_build(ROOT / "mkdocs.yml", work / f"ours{i}"))
-            theirs.append(_build(plain, work / f"plain{i}"))
-        plugin = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            build_site(load_bank(ROOT / "questions"), load_messages([site_templates_dir()]))
-            plugin.append(time.perf_counter() - start)
-        same = sorted(p.relative_to(work / "ours0").as_posix() for p in (work / "ours0").rglob("*.html"))
-        assert same == sorted(p.relative_to(work / "plain0").as_posix() for p in (work / "plain0").rglob("*.html"))
+def site_weight(site: Path) -> dict[str, float]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    data = [p for p in files if p.name.startswith("loyalty-audit-data.")]
+    return {"total": sum(p.stat().st_size for p in files), "largest": max(p.stat().st_size for p in pages),
+            "pages": len(pages), "data": sum(p.stat().st_size for p in data)}
+
+
+def bench_build(runs: int, bank_dir: Path, work: Path, ours_config: Path | None = None) -> dict[str, Any]:
+    """Ours (the plugin) against the plain project of the same bank, alternating."""
+    lang = load_bank(bank_dir).languages[0]
+    ours_config = ours_config or plugin_config(bank_dir, work / "ours-project", lang)
+    plain = write_site(work / "plain-project", bank_dir=bank_dir).root / "mkdocs.yml"
+    ours, theirs = [], []
+    _build(ours_config, work / "warm-ours")  # imports and disk caches, both sides
+    _build(plain, work / "warm-plain")
+    for i in range(runs):
+        ours.append(_build(ours_config, work / f"ours{i}"))
+        theirs.append(_build(plain, work / f"plain{i}"))
+    plugin = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        build_site(load_bank(bank_dir), load_messages([site_templates_dir()]))
+        plugin.append(time.perf_counter() - start)
+    same = sorted(p.relative_to(work / "ours0").as_posix() for p in (work / "ours0").rglob("*.html"))
+    assert same == sorted(p.relative_to(work / "plain0").as_posix() for p in (work / "plain0").rglob("*.html"))
     return {"ours": statistics.median(ours), "plain": statistics.median(theirs), "pages": len(same),
-            "plugin": statistics.median(plugin)}
+            "plugin": statistics.median(plugin), "weight": site_weight(work / "ours0"),
+            "plain_weight": site_weight(work / "plain0")}
 
 
 # -- a generated 1,000-question bank ------------------------------------------------------
@@ -170,13 +173,7 @@ def full_answers(bank_dir: Path) -> dict[str, Any]:
 
 
 def site_of(bank_dir: Path, work: Path) -> Path:
-    docs = work / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    config = work / "mkdocs.yml"
-    config.write_text(json.dumps({"site_name": "Bench", "docs_dir": "docs", "use_directory_urls": False,
-                                  "theme": THEME, "plugins": [{"loyalty-audit": {"bank": str(bank_dir)}}]}),
-                      encoding="utf-8")
-    _build(config, work / "site")
+    _build(plugin_config(bank_dir, work, load_bank(bank_dir).languages[0]), work / "site")
     return work / "site"
 
 
@@ -242,17 +239,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="builds per side (default 5)")
     parser.add_argument("--clicks", type=int, default=60, help="answers clicked per bank (default 60)")
+    parser.add_argument("--no-browser", action="store_true", help="builds and weight only")
     args = parser.parse_args()
     size = bench_size()
-    built = bench_build(args.runs)
-    live = bench_rescoring(args.clicks)
+    mib = 1024 * 1024
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        large_bank(work / "large-bank")
+        builds = {"default": bench_build(args.runs, ROOT / "questions", work / "default", ROOT / "mkdocs.yml"),
+                  "1,000-question": bench_build(args.runs, work / "large-bank", work / "large")}
+    for name, built in builds.items():
+        w, pw = built["weight"], built["plain_weight"]
+        rows += [
+            (f"site build, {name} bank: ours / plain mkdocs-material", f"{built['ours'] / built['plain']:.2f}x",
+             "<= 1.10x"),
+            (f"  ours ({built['pages']:.0f} pages, bank loading included)", f"{built['ours']:.2f} s", ""),
+            ("  of which loading the bank and making the pages", f"{built['plugin']:.2f} s", ""),
+            ("  plain, the same pages as files, same plugins", f"{built['plain']:.2f} s", ""),
+            (f"site weight, {name} bank: in all", f"{w['total'] / mib:.2f} MiB",
+             "< 1.5 MiB" if name == "default" else ""),
+            ("  largest page", f"{w['largest'] / 1024:.1f} KiB", "<= 60 KiB"),
+            ("  data files (the bank once per language)", f"{w['data'] / 1024:.0f} KiB", ""),
+            ("  plain project's build, in all", f"{pw['total'] / mib:.2f} MiB", ""),
+        ]
+    live = {} if args.no_browser else bench_rescoring(args.clicks)
     gz = (size["js_gzip"] + size["css_gzip"]) / 1024
-    rows = [
-        ("site build: ours / plain mkdocs-material", f"{built['ours'] / built['plain']:.2f}x", "<= 1.10x"),
-        (f"  ours ({built['pages']:.0f} pages, bank loading included)", f"{built['ours']:.2f} s", ""),
-        ("  of which loading the bank and making the pages", f"{built['plugin']:.2f} s", ""),
-        ("  plain, the same pages as files", f"{built['plain']:.2f} s", ""),
-    ]
     for name, r in live.items():
         rows.append((f"rescoring after one answer, {name} bank ({r['questions']:.0f} q.)",
                      f"{r['layout']:.1f} ms", "< 16 ms"))

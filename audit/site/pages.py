@@ -153,10 +153,6 @@ def kinds_json() -> dict[str, dict[str, Any]]:
     return {name: {**kind.to_json(), "na": kind.na} for name, kind in KINDS.items()}
 
 
-def payload_tag(payload: str) -> str:
-    return f'<script type="application/json" id="{PAYLOAD_ID}">{payload}</script>'
-
-
 def _uri(lang: str, default: str, path: str) -> str:
     return path if lang == default else f"{lang}/{path}"
 
@@ -301,14 +297,3 @@ def _nav(bank: Bank, plan: list[tuple[str, str, str, dict[str, Any]]], uris: dic
             nav.append({html.escape(text_of(area.title, lang)): area_items[area.id]})
         area_items[area.id].append(entry)
     return nav
-
-
-def write_pages(content: SiteContent, folder: Path) -> list[Path]:
-    """Write every page as a Markdown file with its payload inlined (for a plain MkDocs build)."""
-    written: list[Path] = []
-    for page in content.pages:
-        path = folder / page.src_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page.markdown + "\n" + payload_tag(content.payloads[page.lang]) + "\n", encoding="utf-8")
-        written.append(path)
-    return written

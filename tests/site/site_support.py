@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import subprocess
 import sys
 from http.server import SimpleHTTPRequestHandler
@@ -33,3 +36,25 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def screenshot(tab: Any, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+DATA_TAG = re.compile(r'<script id="loyalty-audit-data" data-lang="([^"]+)" src="([^"]+)"></script>')
+# the data file run as a browser runs it, then its language's entry printed as JSON
+_READ_DATA = ("global.window = {}; require(process.argv[1]); "
+              "process.stdout.write(JSON.stringify(window.LoyaltyAuditData[process.argv[2]]));")
+
+
+def page_data(page: Path) -> dict[str, Any]:
+    """The data a built page loads (bank, kinds, words): its one data tag's file, run by node."""
+    found = DATA_TAG.findall(page.read_text(encoding="utf-8"))
+    assert len(found) == 1, page
+    lang, src = found[0]
+    return data_file(str((page.parent / src).resolve()), lang)
+
+
+@functools.lru_cache(maxsize=64)
+def data_file(path: str, lang: str) -> dict[str, Any]:
+    run = subprocess.run(["node", "-e", _READ_DATA, path, lang], capture_output=True, text=True, check=True,
+                         timeout=60)
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data

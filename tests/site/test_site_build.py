@@ -10,20 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from site_support import ROOT, mkdocs_build
+from site_support import ROOT, mkdocs_build, page_data
 
 from audit.model import kind_of
 from audit.read.bank import load_bank
-from audit.site.pages import PAYLOAD_ID, kinds_json
-
-PAYLOAD = re.compile(rf'<script type="application/json" id="{PAYLOAD_ID}">(.*?)</script>', re.S)
+from audit.site.pages import kinds_json
 
 
 def payload(page: Path) -> dict[str, object]:
-    found = PAYLOAD.findall(page.read_text(encoding="utf-8"))
-    assert len(found) == 1, page
-    data: dict[str, object] = json.loads(found[0])
-    return data
+    """What the page's script gets: its language's data file, as a browser runs it."""
+    return page_data(page)
 
 
 def _config(tmp_path: Path, bank: Path, extra: str = "") -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
 
 from audit.model import kind_of
@@ -33,11 +34,11 @@ def instant_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     config = work / "mkdocs.yml"
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("docs_dir: site_docs", f"docs_dir: {ROOT / 'site_docs'}\nsite_url: {url}")
-    text = text.replace("bank: questions", f"bank: {ROOT / 'questions'}")
-    text = text.replace("  font: false", "  features: [navigation.instant]\n  font: false")
-    config.write_text(text, encoding="utf-8")
+    data = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    data.update(docs_dir=str(ROOT / "site_docs"), site_url=url)
+    data["plugins"][0]["loyalty-audit"]["bank"] = str(ROOT / "questions")
+    data["theme"]["features"] = [*data["theme"].get("features", []), "navigation.instant"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     run = mkdocs_build(config, site)
     assert run.returncode == 0, run.stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)

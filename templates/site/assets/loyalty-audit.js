@@ -2642,10 +2642,22 @@
 
   /* Runs on every page view: first load and each instant navigation. */
   function setup() {
+    /* The page's data (bank, kinds, words) is its language's data file, which the element
+       #loyalty-audit-data loads once for every page of that language. Should it not have run
+       yet (an instant navigation into another language), it is loaded now, then setup runs. */
     var node = doc().getElementById("loyalty-audit-data");
     var page = $("[data-la-page]");
     if (!node || !page) { ui.data = null; return; }
-    var data = JSON.parse(node.textContent);
+    var lang = node.getAttribute("data-lang");
+    var data = (root.LoyaltyAuditData || {})[lang];
+    if (!data) {
+      ui.data = null;
+      var script = doc().createElement("script");
+      script.onload = function () { if ((root.LoyaltyAuditData || {})[lang]) { setup(); } };
+      script.src = node.src;
+      doc().head.appendChild(script);
+      return;
+    }
     var sameBank = ui.data && ui.data.bank.id === data.bank.id && ui.data.bank.version === data.bank.version;
     ui.data = data;
     ui.bank = data.bank;
