@@ -19,6 +19,7 @@ from site_support import DATA_TAG, ROOT, QuietHandler, mkdocs_build, page_data, 
 from test_site_browser import assert_page_shows, cli_scores
 
 from audit.read.bank import load_bank
+from audit.site.pages import PAGE_KINDS
 from tests.conftest import cli
 
 BANK = load_bank(ROOT / "questions")
@@ -59,7 +60,7 @@ def test_project_is_plain_pages_and_assets(project: Path) -> None:
     for lang in BANK.languages:
         assert (docs / f"assets/loyalty-audit/loyalty-audit-data.{lang}.js").is_file()
     for prefix in ("", "en/"):
-        for name in ("index", "about", "results", "team"):
+        for name in ("index", "about", "finish", "results", "team"):
             assert (docs / f"{prefix}{name}.md").is_file()
         for area, section in BANK.sections():
             assert (docs / f"{prefix}{area.id}/{section.id}.md").is_file()
@@ -72,7 +73,7 @@ def test_mkdocs_and_zensical_build_the_same_pages(builds: dict[str, Path]) -> No
     pages = {name: sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
              for name, site in builds.items()}
     assert pages["mkdocs"] == pages["zensical"]
-    assert len(pages["mkdocs"]) == 2 * (4 + len(BANK.sections()))
+    assert len(pages["mkdocs"]) == 2 * (len(PAGE_KINDS) - 1 + len(BANK.sections()))  # "sections": one page a section
     for page in pages["mkdocs"]:
         texts = {name: (site / page).read_text(encoding="utf-8") for name, site in builds.items()}
         for hook in ("data-question=", "data-score=", "data-action=", "data-la-page="):
