@@ -205,7 +205,7 @@ def stacked(segments: list[Segment], palette: Palette, label: str, width: float 
     answers = sum(s.count for s in shown)
     if not answers:
         return None
-    height = 24.0
+    height = 16.0
     body: list[str] = []
     x = 0.0
     for seg in shown:
@@ -220,7 +220,7 @@ def stacked(segments: list[Segment], palette: Palette, label: str, width: float 
         if room >= 3:
             shown_text = text if len(text) <= room else (f"{seg.count}" if room < 8 else
                                                          _wrap(seg.label, room - 4, 1)[0] + f" · {seg.count}")
-            body.append(_text(x + w / 2, height / 2 + 2.6, [shown_text], size=7.2, anchor="middle", fill=ink))
+            body.append(_text(x + w / 2, height / 2 + 2.4, [shown_text], size=6.8, anchor="middle", fill=ink))
         x += w
     return _svg(width, height, body, palette, label)
 

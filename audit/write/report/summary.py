@@ -144,6 +144,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, whole (never cut mid-phrase)."""
+    ends = [i for i in (text.find(". "), text.find("? "), text.find("! ")) if i > 0]
+    return text[: min(ends) + 1] if ends else text
+
+
 def sentences(text: str, limit: int) -> str:
     """The whole sentences of ``text`` that fit in ``limit`` characters (at least one, cut at a
     word if even the first is longer)."""
@@ -252,7 +258,7 @@ def _initiatives(result: Result, words: Words, ranks: dict[str, int], labels: di
         area = next(a for a in bank.areas if a.id == group.area)
         out.append(InitiativeView(
             n, words.bank(section.title), words.bank(area.title),
-            _short(words.bank(best.suggestion) or words.bank(best.text), 105), [ranks[q] for q in questions],
+            first_sentence(words.bank(best.suggestion) or words.bank(best.text)), [ranks[q] for q in questions],
             group.gain, kpi, ", ".join(owners), cost, net, payback, never, [words.bank(a.title) for a in actions],
             group.in_focus))
     return out
