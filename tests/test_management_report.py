@@ -246,10 +246,15 @@ def test_batch_writes_both_documents(tmp_path: Path) -> None:
     client = tmp_path / "clients" / "acme"
     duo_bank(client / "bank")
     duo_team(client / "answers" / "team.yaml")
+    write_yaml(client / "findings.yaml", {"key_message": {"es": "Medir antes de prometer.", "en": "Measure first."}})
     done = cli("report", "--batch", str(tmp_path / "clients"), "--jobs", "1")
     assert done.returncode == 0, done.stdout + done.stderr
     assert (client / "report.pdf").is_file() and (client / "appendix.pdf").is_file()
     assert "Anexo de datos" in pdftotext(client / "appendix.pdf")
+    # the client folder's findings.yaml is the consultant's voice in its report
+    assert "Medir antes de prometer." in flat(pages(client / "report.pdf")[2])
+    refused = cli("report", "--batch", str(tmp_path / "clients"), "--appendix", str(tmp_path / "a.pdf"))
+    assert refused.returncode == 2 and "drop --appendix" in refused.stderr
 
 
 def test_the_demo_report_has_no_machinery(tmp_path: Path) -> None:

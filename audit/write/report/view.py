@@ -201,13 +201,6 @@ class HeatRow:
 
 
 @dataclass
-class AnswerTable:
-    people: list[Person]
-    rows: list[tuple[str, str, list[str]]]  # heading rows have id "" and text only
-    first: int
-
-
-@dataclass
 class PlanRow:
     """One action of the plan, in the report's language."""
 
@@ -294,7 +287,6 @@ class Report:
     dimensions: AreaView | None
     heat: list[HeatRow]
     heat_departments: list[DepartmentView]
-    answer_tables: list[AnswerTable]
     unknowns: list[QuestionView]  # questions most respondents could not answer
     evidence: list[tuple[str, str, str]]  # number, question, what the auditor asks to see
     warnings: list[str]
@@ -468,7 +460,7 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
         dimensions=dimensions,
         heat=_heat(result, areas, heat_departments, {**DEFAULT_COLOURS, **brand.colours},
                    {title for title, _ in emphasised}) if len(heat_departments) >= 2 else [],
-        heat_departments=heat_departments, answer_tables=[],
+        heat_departments=heat_departments,
         unknowns=sorted((qv for av in areas for sv in av.sections for qv in sv.questions
                          if qv.dont_know * 2 > qv.respondents), key=lambda qv: -qv.dont_know),
         evidence=[(qv.number, qv.text, words.bank(located[qv.id][2].evidence))
