@@ -583,7 +583,8 @@ def _areas(result: Result, words: Words, people: list[Person],
                 qv = _question_view(q, f"{ai}.{si}.{qi}", result, people, target, words, ranks)
                 if palette is not None and qv.distribution:
                     qv.bar = stacked([Segment(c.label, c.count) for c in qv.distribution], palette,
-                                     words("answers_label"))
+                                     f"{words('answers_label')}: " + ", ".join(
+                                         f"{c.label} {c.count}" for c in qv.distribution if c.count))
                 qviews.append(qv)
             sections.append(SectionView(
                 section.id, f"{ai}.{si}", words.bank(section.title), words.bank(section.description),
