@@ -114,6 +114,11 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
                    "every client's PDF.")
 @click.option("--html", "html", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Also (or only) write the report as a standalone HTML page.")
+@click.option("--appendix", "appendix", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the data pack (every answer, each recommendation once, the method, the "
+                   "evidence to ask for, a technical annex) to this PDF.")
+@click.option("--findings", "findings", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The consultant's findings.yaml (key message and observations), printed first.")
 @click.option("--brand", "brand", type=click.Path(path_type=Path), default=None,
               help="Brand file: consultancy, consultant, logo, colours, fonts, footer.")
 @click.option("--templates", "templates", type=click.Path(path_type=Path), default=None,
@@ -135,13 +140,16 @@ def template(bank_dir: Path | None, lang: str | None, output: Path) -> None:
 @click.argument("responses", nargs=-1, type=click.Path(path_type=Path))
 @reports_input_errors
 def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: Path | None,
-           brand: Path | None, templates: Path | None, date: datetime | None, plan: Path | None,
+           appendix: Path | None, findings: Path | None, brand: Path | None, templates: Path | None,
+           date: datetime | None, plan: Path | None,
            baseline: tuple[Path, ...], min_group: int | None, name_respondents: bool, batch: Path | None,
            jobs: int | None,
            responses: tuple[Path, ...]) -> None:
-    """Write the scored audit report (PDF/A with the answers, scores and bank attached).
+    """Write the management report (PDF/A with the answers, scores and bank attached) and, with
+    --appendix, the data pack.
 
-    RESPONSES are files or folders of answers; or --batch CLIENTS_DIR reports every client.
+    RESPONSES are files or folders of answers; or --batch CLIENTS_DIR reports every client
+    (each client's report.pdf and appendix.pdf, with its findings.yaml when present).
     """
     from .run.report import build_report
 
@@ -151,7 +159,8 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
     if batch is not None:
         given = [name for name, value in (("RESPONSES", responses), ("--brand", brand),
                                           ("--html", html), ("--templates", templates), ("--plan", plan),
-                                          ("--baseline", baseline)) if value]
+                                          ("--baseline", baseline), ("--appendix", appendix),
+                                          ("--findings", findings)) if value]
         if given:
             raise click.UsageError(f"--batch takes each client's inputs from its folder; drop {', '.join(given)}")
         if output is not None and os.path.lexists(output) and not os.path.isdir(output):
@@ -167,11 +176,16 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
         raise click.UsageError(f"{output} is a folder; expected -o OUT.pdf")
     if output is None and html is None:
         raise click.UsageError("nothing to write; expected -o OUT.pdf and/or --html OUT.html")
-    written = build_report(list(responses), options, output=output, html=html)
+    if appendix is not None and os.path.isdir(appendix):
+        raise click.UsageError(f"{appendix} is a folder; expected --appendix APPENDIX.pdf")
+    written = build_report(list(responses), options, output=output, html=html, appendix=appendix,
+                           findings=findings)
     for warning in written.warnings:
         click.echo(f"warning: {printable(warning)}", err=True)
     if written.pdf is not None:
         click.echo(f"wrote {written.pdf} ({written.pages} pages)")
+    if written.appendix is not None:
+        click.echo(f"wrote {written.appendix} ({written.appendix_pages} pages)")
     if written.html is not None:
         click.echo(f"wrote {written.html}")
 

@@ -302,15 +302,18 @@ def duo_reports(folder: Path) -> dict[str, Path]:
     """The duo team's report in each of the bank's languages (no brand): language -> PDF."""
     duo = duo_inputs(folder)
     for lang in ("es", "en"):
-        checked("report", "--bank", str(duo.bank), "--lang", lang, "-o", str(folder / f"{lang}.pdf"), str(duo.team))
+        checked("report", "--bank", str(duo.bank), "--lang", lang, "-o", str(folder / f"{lang}.pdf"),
+                "--appendix", str(folder / f"{lang}-appendix.pdf"), str(duo.team))
     return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
 
 
 @made_while_testing
 def demo_report(folder: Path) -> Path:
-    """The demo's report, with the example brand (as ``make demo``, without plan and baseline)."""
+    """The demo's management report, with the example brand (as ``make demo``, without plan and
+    baseline); its data pack is ``appendix.pdf`` beside it."""
     pdf = folder / "report.pdf"
-    checked("report", "--bank", str(ROOT / "questions"), "--brand", str(BRAND), "-o", str(pdf), str(DEMO))
+    checked("report", "--bank", str(ROOT / "questions"), "--brand", str(BRAND), "-o", str(pdf),
+            "--appendix", str(folder / "appendix.pdf"), str(DEMO))
     return pdf
 
 

@@ -108,21 +108,27 @@ def test_bad_baseline_is_an_error_and_nothing_is_written(audits: tuple[Path, Pat
 
 def test_report_shows_the_progress_part(audits: tuple[Path, Path], tmp_path: Path) -> None:
     before, now = audits
-    out = tmp_path / "report.pdf"
-    build_report([now], Options(bank=MINI, baseline=tuple([before]), lang="en"), output=out)
+    out, pack = tmp_path / "report.pdf", tmp_path / "appendix.pdf"
+    build_report([now], Options(bank=MINI, baseline=tuple([before]), lang="en"), output=out, appendix=pack)
     data = json.loads(cli("score", "--bank", str(MINI), "--format", "json", "--baseline", str(before),
                           str(now)).stdout)["baseline"]
     text = flat(pdftotext(out))
-    table = [" ".join(line.split()) for line in pdftotext(out, layout=True).splitlines()]
     assert "Progress since the previous audit" in text
     o = data["overall"]
     assert f"{o['baseline']:.1f} → {o['current']:.1f}" in text
+    # the change reaches the executive summary
+    summary = flat(pdftotext(out, first=3, last=3))
+    assert "SINCE THE LAST AUDIT" in summary and f"+{o['current'] - o['baseline']:.1f}" in summary
+    assert f"points: from {o['baseline']:.1f} to {o['current']:.1f} out of 100 since the previous audit" in summary
+    # section by section, and what was set aside, in the data pack
+    text = flat(pdftotext(pack))
+    table = [" ".join(line.split()) for line in pdftotext(pack, layout=True).splitlines()]
     s1 = data["sections"]["s1"]
     row = f"1.1 Section 1 {s1['baseline']:.1f} {s1['current']:.1f} +{s1['change']:.1f} 75 {100 * s1['progress']:.0f}%"
     assert row == "1.1 Section 1 23.3 93.3 +70.0 75 135%"
     assert row in table
-    # what was set aside, one row per question and reason, in the report's language
-    # (the first words of each reason: the rest may wrap in its column)
+    # what was set aside, one row per question and reason, in the report's language, with where
+    # it was in the technical annex (the first words of each reason: the rest may wrap in its column)
     for row in ("q-old The question is no", "q-retired The question is no", "q2 The answer is not",
                 "size The profile question or"):
         assert any(line.startswith(row) for line in table), row

@@ -571,7 +571,8 @@ def test_batch_with_a_bank_for_the_folders_without_one(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("report", "--batch", clients, "--bank", MINI, "-o", out, "--jobs", "1")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["acme-2.pdf", "acme.pdf", "own.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["acme-2-appendix.pdf", "acme-2.pdf", "acme-appendix.pdf",
+                                                     "acme.pdf", "own-appendix.pdf", "own.pdf"]
     first = json.loads(PdfReader(out / "acme.pdf").attachments["responses.json"][0])
     second = json.loads(PdfReader(out / "acme-2.pdf").attachments["responses.json"][0])
     assert len(first["respondents"]) == 1 and len(second["respondents"]) == 2  # each client's own answers

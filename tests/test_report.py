@@ -69,60 +69,77 @@ def test_contents_page_numbers_point_at_the_parts(demo: tuple[Path, Result]) -> 
         assert title in flat(texts[page - 1]), (title, page)
 
 
-def test_summary_is_one_page_with_the_cli_numbers(demo: tuple[Path, Result],
-                                                  demo_scores: dict[str, object]) -> None:
-    pdf, _ = demo
+def test_summary_leads_with_the_decision_and_the_cli_numbers(demo: tuple[Path, Result],
+                                                             demo_scores: dict[str, object]) -> None:
+    pdf, result = demo
     texts = pages(pdf)
     summary = flat(texts[2])
     overall = demo_scores["overall"]
     assert isinstance(overall, dict)
     assert summary.startswith("Muebles Alba S.L. Resumen ejecutivo Resumen ejecutivo")
-    assert f"{es(overall['score'])} / 100" in summary
-    assert "Nivel: Definido" in summary
-    assert es(100 * overall["percent_to_target"]) + " %" in summary  # a no-break space in the PDF
-    assert es(100 * overall["completion"]) + " %" in summary
     # the headline: the first rule that holds, the back-office gap, with both areas' scores and the gap
     areas = demo_scores["areas"]
     assert isinstance(areas, dict)
     assert demo_scores["diagnoses"][0] == "back-office-gap"
-    assert "La empresa vende, pero no fideliza: el problema está después de la venta" in summary
+    assert "DIAGNÓSTICO PRINCIPAL La empresa vende, pero no fideliza: el problema está después de la venta" in summary
     front, back = areas["front_office"]["score"], areas["back_office"]["score"]
-    assert es(front) in summary and es(back) in summary
+    assert f"{es(front)} de 100" in summary and f"{es(back)} de 100" in summary
     assert f"diferencia de {es(front - back)} puntos" in summary
-    # five recommendations in the engine's order, and what to do first; the advice follows the
-    # diagnosis: the first five lie in the headline's focus (the back office)
-    gains = re.findall(r"\+(\d+,\d\d)\b", summary.split("Las cinco recomendaciones de mayor impacto")[1])
+    # backed by the client's own figures: the delivery days they gave, against the band that scores best
+    days = [r.answers["bo-delivery-days"] for r in result.team.respondents
+            if isinstance(r.answers.get("bo-delivery-days"), (int, float))]
+    assert f"{min(days):g}–{max(days):g} días · según {len(days)} participantes · bueno: ≤ 2 días" in summary
+    assert summary.index("LO QUE MUESTRAN SUS CIFRAS") < summary.index("PUNTUACIÓN GLOBAL")
+    # one scale, with what the other figures mean next to them
+    assert f"{es(overall['score'])} de 100" in summary and "Nivel: Definido" in summary
+    assert es(100 * overall["percent_to_target"]) + " %" in summary  # a no-break space in the PDF
+    assert "no es la puntuación dividida por 75" in summary
+    assert es(100 * overall["completion"]) + " %" in summary and "No es una puntuación" in summary
+    # the second page: initiatives grouped from the recommendations in focus, and the decisions
+    second = flat(texts[3])
+    assert second.startswith("Muebles Alba S.L. Resumen ejecutivo Iniciativas prioritarias")
     recs = demo_scores["recommendations"]
     assert isinstance(recs, list)
-    assert gains == [es(r["gain"], 2) for r in recs[:5]]
-    assert all("back-office-gap" in r["focus"] and r["question"].startswith("bo-") for r in recs[:5])
-    assert "Por dónde empezar" in summary and "victoria rápida" in summary
-    # and the next page is the next part: the summary fitted on one page
-    assert flat(texts[3]).split(" ", 3)[-1].startswith("Hallazgos")
+    points = re.findall(r"\+(\d+,\d)\b", second)
+    ranks = [[int(n) for n in found.split(", ")] for found in re.findall(r"n\.º ([\d, ]+) del anexo", second)]
+    assert 3 <= len(ranks) <= 5 and len(points) == len(ranks)
+    for group, shown in zip(ranks, points, strict=True):
+        assert shown == es(sum(recs[n - 1]["gain"] for n in group))
+        assert all("back-office-gap" in recs[n - 1]["focus"] for n in group)
+    assert "Decisiones para la dirección" in second
+    # and the next page is the next part: the summary fitted on two pages
+    assert flat(texts[4]).split(" ", 3)[-1].startswith("Hallazgos")
 
 
 def test_every_score_printed_equals_the_cli(demo: tuple[Path, Result], demo_scores: dict[str, object]) -> None:
     pdf, result = demo
-    table = [line for page in pages(pdf, layout=True) if "Todas las puntuaciones" in page
-             for line in page.split("Todas las puntuaciones", 1)[1].splitlines()]
+    # with departments, the scores are in the department-by-section table (team and divergence columns)
+    heading = "Cada departamento, sección por sección"
+    table = [line for page in pages(pdf, layout=True) if heading in page
+             for line in page.split(heading, 1)[1].splitlines()]
     assert table
     titles = {s.id: s.title["es"] for _, s in result.bank.sections()} | {
         a.id: a.title["es"] for a in result.bank.areas}  # type: ignore[index]
     sections = demo_scores["sections"]
     areas = demo_scores["areas"]
     assert isinstance(sections, dict) and isinstance(areas, dict)
+    departments = demo_scores["departments"]
+    assert isinstance(departments, dict)
     for ident, node in [*sections.items(), *areas.items()]:
-        row = next((line for line in table if line.strip().startswith(titles[ident] + "  ")), None)
+        row = next((line for line in table if line.strip().startswith(titles[ident][:20])), None)
         assert row is not None, ident
         cells = row.split()
         assert es(node["score"]) in cells, (ident, row)
         assert es(node["divergence"]) in cells, (ident, row)
         assert ("▲" in cells) == node["flagged"], (ident, row)
+        kind = "sections" if ident in sections else "areas"
+        for dept in departments.values():
+            assert es(dept[kind][ident]) in cells, (ident, row)
 
 
 def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    text = flat(pdftotext(pdf))
+    text = flat(pdftotext(pdf.with_name("appendix.pdf")))  # the data pack
     for number_a, area in enumerate(result.bank.areas, 1):
         for number_s, section in enumerate((s for s in area.sections if s.id in result.sections), 1):
             heading = f"{number_a}.{number_s} {section.title['es']}"  # type: ignore[index]
@@ -131,12 +148,12 @@ def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) ->
             assert f"{es(node.score)} puntos" in text
             for q in section.questions:
                 if q.id in result.questions:
-                    assert q.id in text  # the appendix lists every answer by question id
+                    assert q.id in text  # the technical annex lists every question's id
 
 
 def test_recommendations_in_order_in_the_roadmap(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    texts = pages(pdf)
+    texts = pages(pdf.with_name("appendix.pdf"))  # each recommendation once, in the data pack
     start = next(i for i, t in enumerate(texts) if "Hoja de ruta de mejora Todas las preguntas" in flat(t))
     end = next(i for i, t in enumerate(texts) if i > start and "Cómo se calculan las puntuaciones" in t)
     roadmap = flat(" ".join(texts[start:end]))
@@ -235,8 +252,11 @@ def test_english_and_spanish_write_numbers_and_dates_their_way(duo_reports: dict
     assert "22 de noviembre de 2026" in texts["es"] and "22 November 2026" in texts["en"]
     assert "Resumen ejecutivo" in texts["es"] and "Executive summary" in texts["en"]
     assert "Atrae más de lo que retiene" in texts["es"] and "Attracts more than it retains" in texts["en"]
-    # a number answer keeps the decimals it was given, with the language's separator and unit
-    assert "2,5 días" in texts["es"] and "2.5 days" in texts["en"]
+    # a number answer keeps the decimals it was given, with the language's separator and unit: in
+    # the summary's evidence (the rule looks at both areas) and among every answer in the data pack
+    assert "2,5–12 días" in texts["es"] and "2.5–12 days" in texts["en"]
+    packs = {lang: flat(pdftotext(duo_reports[lang].with_name(f"{lang}-appendix.pdf"))) for lang in ("es", "en")}
+    assert "2,5 días" in packs["es"] and "2.5 days" in packs["en"]
 
 
 def test_html_is_the_same_report_standalone(duo_branded: Branded) -> None:
@@ -246,7 +266,7 @@ def test_html_is_the_same_report_standalone(duo_branded: Branded) -> None:
     assert page.startswith("<!doctype html>")
     assert "file://" not in page and "url(fonts/" not in page  # nothing outside the page itself
     assert 'src="data:image/svg+xml;base64,' in page  # the logo travels inside
-    for words in ("Resumen ejecutivo", "Hoja de ruta de mejora", "Todas las respuestas"):
+    for words in ("Resumen ejecutivo", "Iniciativas prioritarias", "Alcance y limitaciones"):
         assert words in page
     assert page.count("<svg") >= 3
 
@@ -280,8 +300,8 @@ def test_a_bare_bank_and_an_unscored_team_still_make_a_report(tmp_path: Path) ->
     team = write_yaml(tmp_path / "team.yaml", {"bank": "test", "answers": {"q": "na"}})
     out = tmp_path / "r.pdf"
     written = build_report([team], Options(bank=tmp_path / "bank"), output=out)
-    assert written.pages >= 8 and not written.warnings
+    assert written.pages >= 5 and not written.warnings
     text = flat(pdftotext(out))
-    assert "Unnamed organisation" in text and "— / 100" in text
+    assert "Unnamed organisation" in text and "— out of 100" in text
     assert "No diagnostic rule fired" in text and "No scored answers." in text
     assert bank.id == "test"

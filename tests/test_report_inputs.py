@@ -112,7 +112,7 @@ def test_consultant_templates_come_first(duo: tuple[Path, Path], tmp_path: Path)
     text = flat(pdftotext(out))
     assert "Our own words." in text and "The essentials" in text
     assert "Executive summary" not in text
-    assert "Improvement roadmap" in text  # everything not overridden is the package's
+    assert "Priority initiatives" in text  # everything not overridden is the package's
 
 
 @pytest.mark.parametrize(("template", "expected"), [

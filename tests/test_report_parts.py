@@ -91,25 +91,31 @@ def test_headline_is_the_first_rule_that_holds(tmp_path: Path) -> None:
              {"id": "gap", "when": [{"gap": ["attract", "keep"], "at_least": 20}], "title": "Sells, loses"}]
     view = _view(tmp_path, areas, rules,
                  respondent({"shop-q": 1, "service-q": 0, "delivery-q": 1}, department="d1"))
-    # rules are listed by priority: the first that holds leads; the comparison is the first gap rule's
+    # rules are listed by priority: the first that holds leads; it compares no areas, so the
+    # summary shows no pair (a pair of areas would speak of another diagnosis)
     assert view.headline.title == "Keep is weak" and view.headline.fired
-    assert view.headline.pair == ("Attract", 100.0, "Keep", 50.0) and view.headline.gap == 50.0
+    assert view.headline.pair is None and view.headline.gap is None
     assert [f.id for f in view.findings] == ["weak", "gap"]
-    # the widest area is drawn against target when nothing else is said
-    assert view.dimensions.id == "keep"
+    # when the gap rule leads, its own two areas are compared
+    view = _view(tmp_path / "lead", areas, list(reversed(rules)),
+                 respondent({"shop-q": 1, "service-q": 0, "delivery-q": 1}, department="d1"))
+    assert view.headline.title == "Sells, loses"
+    assert view.headline.pair == ("Attract", 100.0, "Keep", 50.0) and view.headline.gap == 50.0
+    # no area is drawn against target by itself: only the one the brand names
+    assert view.dimensions is None
     assert _view(tmp_path / "b", areas, rules, respondent({"shop-q": 1}),
                  brand=Brand(dimensions="attract")).dimensions.id == "attract"
 
 
-def test_headline_without_rules_compares_the_first_two_areas(tmp_path: Path) -> None:
-    # no area id is special (audit/engine/findings.py): without a gap rule, the first two areas
-    # are compared, even when others are called front_office and back_office
+def test_headline_without_rules_compares_nothing(tmp_path: Path) -> None:
+    # no area id is special (audit/engine/findings.py): without a rule that holds, no pair of
+    # areas is put forward, even when two are called front_office and back_office
     areas = [_area("other", "x"), _area("front_office", "shop"), _area("back_office", "service")]
     view = _view(tmp_path, areas, [], respondent({"x-q": 1, "shop-q": 1, "service-q": 1}))
     assert not view.headline.fired and view.headline.title == "No diagnostic rule fired"
-    assert view.headline.pair[0] == "Other" and view.headline.pair[2] == "Front_Office"
-    assert view.headline.gap == 0.0
+    assert view.headline.pair is None and view.headline.gap is None
     assert view.first_steps == []
+    assert view.summary.initiatives == [] and view.summary.diagnoses == []
 
 
 def test_what_to_do_first_comes_from_the_data(tmp_path: Path) -> None:

@@ -4,11 +4,14 @@ No area or section id is special here: a bank of other areas gets the same treat
 
 - The **headline diagnosis** is the first rule that holds, in the bank's order (rules are
   listed by priority).
-- The **headline comparison** is the pair of areas of the headline's ``gap`` condition, else
-  of the first ``gap`` condition among the bank's rules whose areas both apply; a bank
-  without one compares its first two areas.
-- The **dimensions** drawn against target are the brand's choice, else the widest area the
-  headline comparison leaves out, else the widest area.
+- The **headline comparison** is the pair of areas of the headline's own ``gap`` condition;
+  a headline without one (or no headline) compares nothing, so the summary never shows a
+  pair of areas the diagnosis does not speak of.
+- The **dimensions** drawn against target are those of the area the brand names, if any.
+- The **evidence** of a diagnosis is what its rule looks at: the areas and sections its
+  conditions and focus name, and the questions in them.
+- The **initiatives** group the recommendations in focus by section, in the order of their
+  best recommendation, topped up from the others when fewer than three sections are in focus.
 - The **first steps** follow the diagnosis: the best quick win and the biggest lever among
   the recommendations in focus (all of them when none is), the weakest area and the section
   where departments disagree most.
@@ -25,13 +28,11 @@ from .score import Recommendation, Result
 def headline_pair(bank: Bank, result: Result) -> tuple[str, str] | None:
     """The two areas compared in the headline (see the module's docstring)."""
     headline = headline_rule(bank, result)
-    first = [r for r in bank.rules if r.id == headline]
-    for rule in first + bank.rules:
+    for rule in (r for r in bank.rules if r.id == headline):
         for cond in rule.when:
             if cond.gap and all(ref in result.areas for ref in cond.gap):
                 return cond.gap[0], cond.gap[1]
-    ids = list(result.areas)
-    return (ids[0], ids[1]) if len(ids) >= 2 else None
+    return None
 
 
 def headline_rule(bank: Bank, result: Result) -> str | None:
@@ -41,15 +42,56 @@ def headline_rule(bank: Bank, result: Result) -> str | None:
 
 def dimensions_area(bank: Bank, result: Result, chosen: str | None = None) -> Area | None:
     """The area whose sections are drawn against target (see the module's docstring)."""
-    present = [a for a in bank.areas if a.id in result.areas]
-    if not present:
-        return None
-    for area in present:
-        if area.id == chosen:
-            return area
-    pair = headline_pair(bank, result) or ()
-    others = [a for a in present if a.id not in pair] or present
-    return max(others, key=lambda a: sum(1 for s in a.sections if s.id in result.sections))
+    return next((a for a in bank.areas if a.id in result.areas and a.id == chosen), None)
+
+
+def rule_refs(bank: Bank, rule_id: str) -> list[str]:
+    """The areas and sections a rule looks at: its focus first, then its conditions' references
+    (``overall`` left out), each once, in that order."""
+    rule = next(r for r in bank.rules if r.id == rule_id)
+    refs: list[str] = list(rule.focus)
+    for cond in rule.when:
+        refs += cond.gap or [cond.score or cond.divergence or ""]
+    return [r for r in dict.fromkeys(refs) if r and r != "overall"]
+
+
+def questions_under(bank: Bank, result: Result, refs: list[str]) -> list[str]:
+    """The applicable questions in the areas or sections ``refs`` name, in bank order."""
+    wanted = set(refs)
+    return [q.id for a, s, q in bank.questions()
+            if q.id in result.questions and (a.id in wanted or s.id in wanted)]
+
+
+@dataclass
+class Initiative:
+    """Recommendations of one section, acted on together."""
+
+    section: str
+    area: str
+    recommendations: list[Recommendation]
+    in_focus: bool
+
+    @property
+    def gain(self) -> float:
+        return total(r.gain for r in self.recommendations)
+
+
+def initiatives(bank: Bank, result: Result, most: int = 5, least: int = 3) -> list[Initiative]:
+    """The recommendations grouped by section, those in focus first (see the module's docstring)."""
+    where = {q.id: (a.id, s.id) for a, s, q in bank.questions()}
+    groups: dict[str, Initiative] = {}
+    focused = [r for r in result.recommendations if r.focus]
+    for pool, in_focus in ((focused, True), ([r for r in result.recommendations if not r.focus], False)):
+        if in_focus is False and len(groups) >= least:
+            break
+        for rec in pool:
+            area, section = where[rec.question]
+            if section not in groups:
+                if len(groups) >= (most if in_focus else least):
+                    continue
+                groups[section] = Initiative(section, area, [], in_focus)
+            groups[section].recommendations.append(rec)
+    return list(groups.values())
 
 
 @dataclass

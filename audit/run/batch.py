@@ -36,6 +36,8 @@ from .report import Written, build_report
 
 TASKS_PER_WORKER = 8
 REPORT_NAME = "report.pdf"
+APPENDIX_NAME = "appendix.pdf"
+FINDINGS_NAME = "findings.yaml"
 
 
 @dataclass
@@ -94,22 +96,33 @@ def report_paths(projects: list[Project], out_dir: Path | None) -> list[Path | s
         if not isinstance(plans[i], Path):
             continue
         name, number = f"{project.name}.pdf", 1
-        while _name_key(name) in used or (number > 1 and _name_key(name) in taken):
+        # the data pack goes beside the report (:func:`appendix_path`): neither may be another's
+        while ({_name_key(name), _name_key(appendix_path(Path(name)).name)} & used
+               or (number > 1 and _name_key(name) in taken)):
             number += 1
             name = f"{project.name}-{number}.pdf"
-        used.add(_name_key(name))
+        used.update((_name_key(name), _name_key(appendix_path(Path(name)).name)))
         plans[i] = out_dir / name
     return plans
 
 
+def appendix_path(output: Path) -> Path:
+    """Where the data pack goes beside a report: ``report.pdf`` → ``appendix.pdf``, ``CLIENT.pdf`` →
+    ``CLIENT-appendix.pdf``."""
+    name = APPENDIX_NAME if output.name == REPORT_NAME else f"{output.stem}-appendix{output.suffix}"
+    return output.with_name(name)
+
+
 def report_project(project: Project, output: Path, options: Options) -> Written:
-    """Write the project's report with everything its folder holds (``options``: language, date,
-    and the bank of the folders without one)."""
+    """Write the project's report and its data pack with everything its folder holds (``options``:
+    language, date, and the bank of the folders without one)."""
+    findings = project.root / FINDINGS_NAME
     return build_report([project.answers], replace(options, bank=project.bank or options.bank, brand=project.brand,
                                                    plan=project.plan, allow_empty=True,
                                                    organisation=project.client,
                                                    baseline=(project.baseline,) if project.baseline else ()),
-                        output=output)
+                        output=output, appendix=appendix_path(output),
+                        findings=findings if findings.is_file() else None)
 
 
 Reporter = Callable[[Project, Path, Options], Written]

@@ -86,20 +86,37 @@ def _svg(width: float, height: float, body: list[str], palette: Palette, label: 
 
 
 def radar(items: list[Bar], palette: Palette, fmt: Formatter, label: str,
-          target_label: str, team_label: str) -> Markup | None:
-    """A radar of scores (0..100) with the targets as a dashed outline; None below 3 items."""
+          target_label: str, team_label: str, groups: list[tuple[str, int]] | None = None) -> Markup | None:
+    """A radar of scores (0..100) with the targets as a dashed outline; None below 3 items.
+
+    ``groups`` (title, number of items), in the order of ``items``: each group's wedge is
+    shaded in turn and bounded by a solid spoke, and the titles make a legend below, so
+    groups (areas) can be told apart and compared at a glance, in grey as well."""
     count = len(items)
     if count < 3:
         return None
-    width, height = 500.0, 400.0 if count <= 12 else 440.0
-    cx, cy = width / 2, height / 2 - 4
-    radius = min(width, height) / 2 - (64 if count > 12 else 58)
+    legend_rows = 0 if not groups else (len(groups) + 1) // 2
+    width, height = 500.0, (400.0 if count <= 12 else 440.0) + 12 * legend_rows
+    cx, cy = width / 2, (height - 12 * legend_rows) / 2 - 4
+    radius = min(width, height - 12 * legend_rows) / 2 - (64 if count > 12 else 58)
     body: list[str] = []
 
-    def point(i: int, value: float) -> tuple[float, float]:
+    def point(i: float, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / count
         r = radius * max(0.0, min(100.0, value)) / 100
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    # two shades in turn, and a third for an odd last group, so no two neighbours look alike
+    shades = [palette.light, "#ffffff"] * (len(groups or []) // 2) + ([mix(palette.light, palette.muted, 0.3)]
+                                                                      if len(groups or []) % 2 else [])
+    if groups:
+        first: float = 0
+        for g, (_, span) in enumerate(groups):
+            edge = 100 * math.cos(math.pi / count)  # half-way between spokes, on the outer ring's side
+            rim = [point(first - 0.5, edge)] + [point(first + k, 100) for k in range(span)]
+            pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in [(cx, cy)] + rim + [point(first + span - 0.5, edge)])
+            body.append(f'<polygon points="{pts}" fill="{shades[g]}" stroke="none"/>')
+            first += span
 
     for ring in (25, 50, 75, 100):
         pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(count)))
@@ -111,6 +128,13 @@ def radar(items: list[Bar], palette: Palette, fmt: Formatter, label: str,
         x, y = point(i, 100)
         body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" '
                     f'stroke="{palette.muted}" stroke-width="0.35" stroke-opacity="0.7"/>')
+    if groups and len(groups) > 1:
+        first = 0
+        for _, span in groups:
+            x, y = point(first - 0.5, 100)
+            body.append(f'<line x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(x)}" y2="{_n(y)}" '
+                        f'stroke="{palette.text}" stroke-width="1.1"/>')
+            first += span
     if any(item.target is not None for item in items):
         pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in
                        (point(i, item.target or 0) for i, item in enumerate(items)))
@@ -151,7 +175,7 @@ def radar(items: list[Bar], palette: Palette, fmt: Formatter, label: str,
             spans.append(f'<tspan x="{_n(lx)}" dy="{dy}">{escape(text)}{tail}</tspan>')
         body.append(f'<text x="{_n(lx)}" y="{_n(top)}" font-size="{_n(size)}" text-anchor="{anchor}" '
                     f'fill="{palette.text}">' + "".join(spans) + "</text>")
-    legend_y = height - 8
+    legend_y = height - 8 - 12 * legend_rows
     body.append(f'<rect x="8" y="{_n(legend_y - 7)}" width="14" height="8" fill="{palette.primary}" '
                 f'fill-opacity="0.28" stroke="{palette.primary}" stroke-width="1.2"/>')
     body.append(_text(26, legend_y, [team_label], size=7.5, fill=palette.text))
@@ -159,6 +183,45 @@ def radar(items: list[Bar], palette: Palette, fmt: Formatter, label: str,
     body.append(f'<line x1="{_n(lx)}" y1="{_n(legend_y - 3)}" x2="{_n(lx + 16)}" y2="{_n(legend_y - 3)}" '
                 f'stroke="{palette.text}" stroke-width="1.1" stroke-dasharray="4 3"/>')
     body.append(_text(lx + 20, legend_y, [target_label], size=7.5, fill=palette.text))
+    for g, (title, _) in enumerate(groups or []):
+        gx, gy = 8 + (g % 2) * 246, legend_y + 12 * (1 + g // 2)
+        body.append(f'<rect x="{_n(gx)}" y="{_n(gy - 7)}" width="14" height="8" fill="{shades[g]}" '
+                    f'stroke="{palette.muted}" stroke-width="0.6"/>')
+        body.append(_text(gx + 18, gy, _wrap(title, 54, 1), size=7.5, fill=palette.text, weight="bold"))
+    return _svg(width, height, body, palette, label)
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    count: int
+
+
+def stacked(segments: list[Segment], palette: Palette, label: str, width: float = 470) -> Markup | None:
+    """One compact bar of how many chose each option, options nobody chose left out: segments
+    in the options' order, shaded from light to dark (the scale's order, readable in grey),
+    each with its label and count. None when nobody chose anything."""
+    shown = [s for s in segments if s.count > 0]
+    answers = sum(s.count for s in shown)
+    if not answers:
+        return None
+    height = 16.0
+    body: list[str] = []
+    x = 0.0
+    for seg in shown:
+        w = width * seg.count / answers
+        rank = segments.index(seg) / max(1, len(segments) - 1)
+        fill = mix(palette.light, palette.primary, 0.15 + 0.85 * rank)
+        ink = "#ffffff" if luminance(fill) < 0.45 else palette.text
+        body.append(f'<rect x="{_n(x)}" y="0" width="{_n(w)}" height="{_n(height)}" fill="{fill}" '
+                    f'stroke="#ffffff" stroke-width="1"/>')
+        text = f"{seg.label} · {seg.count}"
+        room = int(w / 4.1)
+        if room >= 3:
+            shown_text = text if len(text) <= room else (f"{seg.count}" if room < 8 else
+                                                         _wrap(seg.label, room - 4, 1)[0] + f" · {seg.count}")
+            body.append(_text(x + w / 2, height / 2 + 2.4, [shown_text], size=6.8, anchor="middle", fill=ink))
+        x += w
     return _svg(width, height, body, palette, label)
 
 

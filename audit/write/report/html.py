@@ -31,6 +31,8 @@ from ..messages import MessageError, Words
 from .charts import Palette, meter
 from .view import DEFAULT_COLOURS, Report, palette_of
 
+APPENDIX_TEMPLATE = "appendix.html.j2"
+
 
 def default_templates_dir() -> Path:
     """The report templates that ship with the package."""
@@ -143,8 +145,10 @@ def _stylesheet(env: jinja2.Environment, name: str) -> str:
     return source
 
 
-def render_html(report: Report, roots: list[Path], words: Words, brand: Brand) -> str:
-    """The report as one HTML document (styles inline); ``report.mode`` is "pdf" or "html"."""
+def render_html(report: Report, roots: list[Path], words: Words, brand: Brand,
+                template: str = "report.html.j2") -> str:
+    """The report as one HTML document (styles inline); ``report.mode`` is "pdf" or "html";
+    ``template``: the management report, or :data:`APPENDIX_TEMPLATE` for the data pack."""
     colours = {**DEFAULT_COLOURS, **brand.colours}
     env = environment(roots, words, palette_of(brand))
     css = _stylesheet(env, "report.css") + "\n" + _stylesheet(env, "custom.css")
@@ -154,10 +158,9 @@ def render_html(report: Report, roots: list[Path], words: Words, brand: Brand) -
         raise InputError([Problem(str(roots[0]), 1, "a stylesheet contains '</'; expected plain CSS")])
     variables = ":root { " + " ".join(f"--{k}: {v};" for k, v in colours.items()) + " }"
     styles = Markup("\n".join((css, variables, _font_css(brand, report.mode))))
-    template_name = "report.html.j2"
+    template_name = template
     try:
-        template = env.get_template(template_name)
-        return template.render(r=report, styles=styles)
+        return env.get_template(template_name).render(r=report, styles=styles)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(exc.filename or exc.name or template_name, exc.lineno or 1,
                                   f"template error: {exc.message}; expected valid Jinja2 syntax")]) from None

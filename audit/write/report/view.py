@@ -24,17 +24,18 @@ from ...engine.score import Result, target_of
 from ...model import DONT_KNOW, NA, Area, Bank, Question, Section, answer_score, kind_of
 from ...model.answers import POOLED, UNSPECIFIED
 from ...model.brand import Brand
+from ...model.findings import ConsultantFindings
 from ...model.plan import Action
 from ..formats import figure, percent
 from ..messages import Words
-from .charts import Bar, Pair, Palette, bars, luminance, mix, paired_bars, radar
+from .charts import Bar, Pair, Palette, Segment, bars, luminance, mix, paired_bars, radar, stacked
+from .summary import Summary, build_summary
 
 DEFAULT_COLOURS = {"primary": "#1d3557", "accent": "#b5532f", "text": "#1f2328",
                    "muted": "#66707a", "light": "#eef1f5"}
 EFFORT_GROUPS = (("low", "quick_wins"), ("medium", "projects"), ("high", "long_term"))
 TOP = 5
 DISAGREEMENT = 50  # individual answers this many points apart (half the scale) mean people disagree
-ANSWER_COLUMNS = 6
 
 
 # -- the view the templates see ---------------------------------------------------------
@@ -125,6 +126,7 @@ class QuestionView:
     gain: float | None
     rank: int | None
     target: float
+    bar: Markup | None = None  # the answers as one compact bar (options chosen, none at zero)
 
     @property
     def below(self) -> bool:
@@ -195,13 +197,7 @@ class HeatRow:
     cells: list[tuple[float | None, str]]  # value, inline style
     divergence: float | None
     flagged: bool
-
-
-@dataclass
-class AnswerTable:
-    people: list[Person]
-    rows: list[tuple[str, str, list[str]]]  # heading rows have id "" and text only
-    first: int
+    emphasised: bool = False
 
 
 @dataclass
@@ -291,7 +287,6 @@ class Report:
     dimensions: AreaView | None
     heat: list[HeatRow]
     heat_departments: list[DepartmentView]
-    answer_tables: list[AnswerTable]
     unknowns: list[QuestionView]  # questions most respondents could not answer
     evidence: list[tuple[str, str, str]]  # number, question, what the auditor asks to see
     warnings: list[str]
@@ -300,6 +295,14 @@ class Report:
     followup: FollowupView | None = None
     version: str = __version__
     named: bool = False
+    summary: Summary | None = None
+    emphasised: list[tuple[str, float]] = field(default_factory=list)  # (section, divergence), widest first
+    kinds: list[str] = field(default_factory=list)  # the question types the applicable questions use
+    scales: list[tuple[str, list[tuple[str, float]]]] = field(default_factory=list)  # scale in use: options
+    uses_profile: bool = False
+    uses_departments: bool = False
+    machine_warnings: list[str] = field(default_factory=list)  # the CLI's lines, for the technical annex
+    question_ids: list[tuple[str, str]] = field(default_factory=list)  # number, id
 
 
 # -- building the view ------------------------------------------------------------------
@@ -402,11 +405,14 @@ def palette_of(brand: Brand) -> Palette:
 def report_context(result: Result, words: Words, *, brand: Brand | None = None,
                    date: dt.date | None = None, stamp: str | None = None, mode: str = "pdf",
                    logo: str = "", plan: Plan | None = None, followup: Followup | None = None,
-                   baseline_date: dt.date | None = None, named: bool = False) -> Report:
+                   baseline_date: dt.date | None = None, named: bool = False,
+                   consultant: ConsultantFindings | None = None, machine_warnings: list[str] | None = None) -> Report:
     """The view of ``result`` that the templates print, in ``lang`` (with the action plan, if any).
 
     ``named``: respondents appear by name (and their files are listed); otherwise each is
     "respondent n" of the department they are counted in after pooling, or of none.
+    ``consultant``: the consultant's own findings, printed first. ``machine_warnings``: the
+    lines the command prints, kept for the data pack's technical annex.
     """
     brand = brand or Brand()
     bank = result.bank
@@ -416,14 +422,22 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
     dept_labels[UNSPECIFIED] = words("unspecified")
     dept_labels[POOLED] = words("pooled")
     people = _people(result, words, dept_labels, named)
-    areas, located = _areas(result, words, people)
+    palette = palette_of(brand)
+    areas, located = _areas(result, words, people, palette)
     recs = _recommendations(result, words, areas, located)
     rules = {r.id: r for r in bank.rules}
+    # departments only when the bank declares them: a bank without any has no departmental parts
     departments = [DepartmentView(k, dept_labels.get(k, k), d.respondents, d.overall)
-                   for k, d in result.departments.items()]
+                   for k, d in result.departments.items()] if bank.departments else []
     dim_area = dimensions_area(bank, result, brand.dimensions)
     dimensions = next((a for a in areas if dim_area and a.id == dim_area.id), None)
     heat_departments = [d for d in departments if d.respondents > 0]
+    emphasised = _emphasised(areas)
+    summary = build_summary(result, words, labels=dept_labels, ranks={r.id: r.rank for r in recs}, named=named,
+                            plan=plan, followup=followup, baseline_date=baseline_date, consultant=consultant,
+                            emphasised=emphasised)
+    applicable = [located[qv.id][2] for av in areas for sv in av.sections for qv in sv.questions]
+    scales_used = list(dict.fromkeys(q.scale for q in applicable if q.scale))
     return Report(
         lang=lang, mode=mode,
         title=words.bank(brand.title) or words.bank(bank.title),
@@ -442,19 +456,39 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
         top=recs[:TOP], first_steps=_first_steps(result, recs, areas, words), recommendations=recs,
         roadmap=[(effort, words(key), [r for r in recs if r.effort == effort],
                   sum(r.gain for r in recs if r.effort == effort)) for effort, key in EFFORT_GROUPS],
-        areas=areas, charts=_charts(bank, areas, dimensions, palette_of(brand), words), dimensions=dimensions,
-        heat=_heat(result, areas, heat_departments, {**DEFAULT_COLOURS, **brand.colours}) if len(heat_departments) >= 2
-        else [],
-        heat_departments=heat_departments, answer_tables=_answer_tables(result, areas, people, located, words),
+        areas=areas, charts=_charts(bank, areas, dimensions, palette, words, {t for t, _ in emphasised}),
+        dimensions=dimensions,
+        heat=_heat(result, areas, heat_departments, {**DEFAULT_COLOURS, **brand.colours},
+                   {title for title, _ in emphasised}) if len(heat_departments) >= 2 else [],
+        heat_departments=heat_departments,
         unknowns=sorted((qv for av in areas for sv in av.sections for qv in sv.questions
                          if qv.dont_know * 2 > qv.respondents), key=lambda qv: -qv.dont_know),
         evidence=[(qv.number, qv.text, words.bank(located[qv.id][2].evidence))
                   for av in areas for sv in av.sections for qv in sv.questions if located[qv.id][2].evidence],
-        warnings=list(result.warnings) if named else [],  # they name files and people: the consultant's
+        warnings=summary.notes,
         levels=[LevelView(lv.key, words.bank(lv.label), words.bank(lv.summary)) for lv in bank.levels],
         plan=_plan_view(plan, recs, words, dept_labels) if plan is not None else None,
-        followup=_followup_view(followup, baseline_date, areas, bank, palette_of(brand), words)
-        if followup is not None else None, named=named)
+        followup=_followup_view(followup, baseline_date, areas, bank, palette, words)
+        if followup is not None else None, named=named, summary=summary, emphasised=emphasised,
+        kinds=list(dict.fromkeys(kind_of(q).name for q in applicable)),
+        scales=[(name, [(words.bank(o.label), o.score) for o in bank.scales[name]]) for name in scales_used],
+        uses_profile=bool(bank.profile and result.profile), uses_departments=bool(bank.departments),
+        machine_warnings=list(machine_warnings or []),
+        question_ids=[(qv.number, qv.id) for av in areas for sv in av.sections for qv in sv.questions])
+
+
+def _emphasised(areas: list[AreaView]) -> list[tuple[str, float]]:
+    """The flagged sections whose divergence stands out from the others': at least the mean
+    plus one standard deviation of every section's divergence (SPEC's flag, at the bank's
+    threshold, stays as it is; this only picks which flags to stress)."""
+    values = [sv.figure.divergence for av in areas for sv in av.sections if sv.figure.divergence is not None]
+    if not values:
+        return []
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    picked = [(sv.title, sv.figure.divergence) for av in areas for sv in av.sections
+              if sv.figure.flagged and sv.figure.divergence is not None and sv.figure.divergence >= mean + spread]
+    return sorted(picked, key=lambda t: -t[1])
 
 
 def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], bank: Bank, palette: Palette,
@@ -486,7 +520,7 @@ def _followup_view(f: Followup, date: dt.date | None, areas: list[AreaView], ban
     texts = {q.id: words.bank(q.text) for _, _, q in bank.questions()}
     return FollowupView(date, f.respondents, f.bank_version, f.overall, f.percent_to_target, rows,
                         charts + section_charts, _dropped_rows(f, words),
-                        [f"{qid}: {texts.get(qid, qid)}" for qid in f.not_compared])
+                        [texts.get(qid, qid) for qid in f.not_compared])
 
 
 def _dropped_rows(f: Followup, words: Words) -> list[DroppedRow]:
@@ -530,7 +564,8 @@ def _people(result: Result, words: Words, dept_labels: dict[str, str], named: bo
 Located = dict[str, tuple[Area, Section, Question]]
 
 
-def _areas(result: Result, words: Words, people: list[Person]) -> tuple[list[AreaView], Located]:
+def _areas(result: Result, words: Words, people: list[Person],
+           palette: Palette | None = None) -> tuple[list[AreaView], Located]:
     """Every applicable area, section and question, numbered as the report prints them."""
     bank = result.bank
     ranks = {rec.question: (i, rec.gain) for i, rec in enumerate(result.recommendations, 1)}
@@ -545,7 +580,12 @@ def _areas(result: Result, words: Words, people: list[Person]) -> tuple[list[Are
             qviews = []
             for qi, q in enumerate((q for q in section.questions if q.id in result.questions), 1):
                 located[q.id] = (area, section, q)
-                qviews.append(_question_view(q, f"{ai}.{si}.{qi}", result, people, target, words, ranks))
+                qv = _question_view(q, f"{ai}.{si}.{qi}", result, people, target, words, ranks)
+                if palette is not None and qv.distribution:
+                    qv.bar = stacked([Segment(c.label, c.count) for c in qv.distribution], palette,
+                                     f"{words('answers_label')}: " + ", ".join(
+                                         f"{c.label} {c.count}" for c in qv.distribution if c.count))
+                qviews.append(qv)
             sections.append(SectionView(
                 section.id, f"{ai}.{si}", words.bank(section.title), words.bank(section.description),
                 Figure(snode.score, _level(bank, snode.level, words), target, snode.divergence, snode.flagged,
@@ -571,65 +611,56 @@ def _recommendations(result: Result, words: Words, areas: list[AreaView], locate
 
 
 def _charts(bank: Bank, areas: list[AreaView], dimensions: AreaView | None, palette: Palette,
-            words: Words) -> dict[str, Markup | None]:
+            words: Words, emphasised: set[str] | None = None) -> dict[str, Markup | None]:
+    """The charts; ▲ on a chart marks only the divergences that stand out (:func:`_emphasised`),
+    so that it still means something when most sections pass the bank's threshold."""
     fmt: Callable[[float | None], str] = words.num
     bands = [(lv.from_, words.bank(lv.label)) for lv in bank.levels]
-    section_bars = [Bar(sv.title, sv.figure.value, sv.figure.target, sv.figure.flagged)
+    emphasised = emphasised or set()
+    section_bars = [Bar(f"{sv.number} {sv.title}", sv.figure.value, sv.figure.target, sv.title in emphasised)
                     for av in areas for sv in av.sections]
     charts: dict[str, Markup | None] = {
-        "radar": radar(section_bars, palette, fmt, words("chart_radar"), words("target"), words("team")),
-        "areas": bars([Bar(av.title, av.figure.value, av.figure.target, av.figure.flagged) for av in areas],
+        "radar": radar(section_bars, palette, fmt, words("chart_radar"), words("target"), words("team"),
+                       groups=[(f"{av.number}. {av.title}", len(av.sections)) for av in areas if av.sections]
+                       if len(areas) >= 2 else None),
+        "areas": bars([Bar(av.title, av.figure.value, av.figure.target) for av in areas],
                       palette, fmt, words("score"), words("target"), bands),
         "dimensions": None,
     }
     if charts["radar"] is None:  # too few sections for a radar: bars read better
         charts["radar"] = bars(section_bars, palette, fmt, words("score"), words("target"), bands)
     if dimensions is not None:
-        charts["dimensions"] = bars([Bar(sv.title, sv.figure.value, sv.figure.target, sv.figure.flagged)
+        charts["dimensions"] = bars([Bar(sv.title, sv.figure.value, sv.figure.target, sv.title in emphasised)
                                      for sv in dimensions.sections], palette, fmt, words("score"),
                                     words("target"), bands)
     return charts
 
 
 def _heat(result: Result, areas: list[AreaView], departments: list[DepartmentView],
-          colours: dict[str, str]) -> list[HeatRow]:
-    """Department by section: each cell shaded from light (0) to the primary colour (100)."""
-    def cell(value: float | None) -> tuple[float | None, str]:
+          colours: dict[str, str], emphasised: set[str] | None = None) -> list[HeatRow]:
+    """Department by section: a cell below its target shaded towards the accent colour, the
+    deeper the further below; at or above target it stays light, so problems stand out."""
+    emphasised = emphasised or set()
+
+    def cell(value: float | None, target: float) -> tuple[float | None, str]:
         if value is None:
             return None, ""
-        shade = mix(colours["light"], colours["primary"], value / 100)
+        depth = max(0.0, target - value) / target if target > 0 else 0.0
+        shade = mix("#ffffff", colours["accent"], 0.08 + 0.85 * depth) if depth > 0 else colours["light"]
         ink = "#ffffff" if luminance(shade) < 0.45 else colours["text"]
         return value, f"background-color: {shade}; color: {ink}"
 
     rows: list[HeatRow] = []
     for av in areas:
         rows.append(HeatRow(av.title, True, av.figure.value,
-                            [cell(result.departments[d.key].areas.get(av.id)) for d in departments],
+                            [cell(result.departments[d.key].areas.get(av.id), av.figure.target) for d in departments],
                             av.figure.divergence, av.figure.flagged))
         for sv in av.sections:
             rows.append(HeatRow(sv.title, False, sv.figure.value,
-                                [cell(result.departments[d.key].sections.get(sv.id)) for d in departments],
-                                sv.figure.divergence, sv.figure.flagged))
+                                [cell(result.departments[d.key].sections.get(sv.id), sv.figure.target)
+                                 for d in departments],
+                                sv.figure.divergence, sv.figure.flagged, sv.title in emphasised))
     return rows
-
-
-def _answer_tables(result: Result, areas: list[AreaView], people: list[Person], located: Located,
-                   words: Words) -> list[AnswerTable]:
-    """Every answer, question by respondent, a few respondents per table so it fits the page."""
-    tables: list[AnswerTable] = []
-    for start in range(0, len(people), ANSWER_COLUMNS):
-        chunk = people[start:start + ANSWER_COLUMNS]
-        rows: list[tuple[str, str, list[str]]] = []
-        for av in areas:
-            for sv in av.sections:
-                rows.append(("", f"{sv.number} {sv.title}", []))
-                for qv in sv.questions:
-                    q = located[qv.id][2]
-                    rows.append((qv.id, _short(qv.text, 90), [
-                        _answer_text(q, result.team.respondents[p.number - 1].answers.get(q.id), words)
-                        for p in chunk]))
-        tables.append(AnswerTable(chunk, rows, start + 1))
-    return tables
 
 
 def _short(text: str, limit: int) -> str:
