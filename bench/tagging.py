@@ -1,12 +1,17 @@
 """Minimal reproduction, for WeasyPrint and pydyf: tagging a PDF grows faster than its pages.
 
     .venv/bin/python bench/tagging.py [--pages 100] [--runs 3]
+    .venv/bin/python bench/tagging.py --html report.html [--runs 3]
 
 Bare WeasyPrint, nothing of this project: a generated HTML document of N pages (headings,
 paragraphs, a list and a table on every page) is written with ``write_pdf(pdf_tags=True)``
 for N and 2N pages. For each size it reports the median time of ``write_pdf`` and of
 ``weasyprint.pdf.tags.add_tags`` within it, then does the same with ``PDF.page_references``
 computed once per ``add_tags`` call, and checks that both PDFs are the same bytes.
+
+With ``--html FILE`` it measures that one document instead (a report written with
+``loyalty-audit report --html``, which inlines its styles and images), for the figures of
+a real document.
 
 Why: ``pydyf.PDF.page_references`` is a property that builds a new tuple of every page's
 reference each time it is read, and ``add_tags`` reads it once for every tagged element
@@ -88,8 +93,8 @@ def timed_tags(times: list[float], cached: bool) -> Iterator[None]:
         weasyprint.pdf.add_tags = original
 
 
-def measure(pages: int, runs: int) -> dict[str, Any]:
-    rendered = HTML(string=document(pages)).render(pdf_tags=True)
+def measure(html: HTML, runs: int) -> dict[str, Any]:
+    rendered = html.render(pdf_tags=True)
     out: dict[str, Any] = {"pages": len(rendered.pages)}
     outputs: dict[bool, bytes] = {}
     timings: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
@@ -113,13 +118,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100, help="N: the smaller document's pages (default 100)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each, the median is shown (default 3)")
+    parser.add_argument("--html", default=None, help="measure this HTML file instead of generated documents")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ResourceWarning)
-    small, large = measure(args.pages, args.runs), measure(2 * args.pages, args.runs)
     print(f"WeasyPrint {weasyprint.__version__}, pydyf {pydyf.__version__}; median CPU seconds of {args.runs} runs")
     print("| pages | write_pdf (s) | of which add_tags (s) | write_pdf, cached (s) | add_tags, cached (s) "
           "| same bytes |")
     print("| ---: | ---: | ---: | ---: | ---: | --- |")
+    if args.html is not None:
+        r = measure(HTML(filename=args.html), args.runs)
+        print(f"| {r['pages']} | {r['pydyf_write']:.2f} | {r['pydyf_tags']:.2f} | {r['cached_write']:.2f} | "
+              f"{r['cached_tags']:.2f} | {'yes' if r['identical'] else 'NO'} |")
+        return
+    small = measure(HTML(string=document(args.pages)), args.runs)
+    large = measure(HTML(string=document(2 * args.pages)), args.runs)
     for r in (small, large):
         print(f"| {r['pages']} | {r['pydyf_write']:.2f} | {r['pydyf_tags']:.2f} | {r['cached_write']:.2f} | "
               f"{r['cached_tags']:.2f} | {'yes' if r['identical'] else 'NO'} |")
