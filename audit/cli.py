@@ -195,18 +195,22 @@ def report(bank_dir: Path | None, lang: str | None, output: Path | None, html: P
 @lang_option()
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="audit.xlsx (one sheet per table) or audit.csv (the tables one under the other).")
+@baseline_option
+@click.option("--plan", "plan", type=click.Path(path_type=Path), default=None,
+              help="Action plan (plan.yaml): its actions, cash flow and payback as sheets of their own.")
 @min_group_option
 @name_option
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @reports_input_errors
-def export(bank_dir: Path | None, lang: str | None, output: Path, min_group: int | None, name_respondents: bool,
-           responses: tuple[Path, ...]) -> None:
-    """Write scores, every answer with respondent and department, and recommendations as a spreadsheet."""
+def export(bank_dir: Path | None, lang: str | None, output: Path, baseline: tuple[Path, ...], plan: Path | None,
+           min_group: int | None, name_respondents: bool, responses: tuple[Path, ...]) -> None:
+    """Write scores, every answer with its department, and recommendations as a spreadsheet (with the
+    follow-up and the plan when given)."""
     from .run.commands import export as export_team
 
     try:
-        count = export_team(list(responses), Options(bank=bank_dir, lang=lang, min_group=min_group,
-                                                                  name_respondents=name_respondents), output)
+        count = export_team(list(responses), Options(bank=bank_dir, lang=lang, min_group=min_group, baseline=baseline,
+                                                     plan=plan, name_respondents=name_respondents), output)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="-o") from None
     click.echo(f"wrote {output} ({count} respondents)")

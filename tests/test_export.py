@@ -42,11 +42,12 @@ def test_workbook_holds_the_cli_numbers_and_text_as_text(tmp_path: Path) -> None
     assert book.sheetnames == ["Scores", "Answers", "Recommendations"]
     rows = list(book["Scores"].iter_rows(values_only=True))
     header = rows[0]
-    assert header[:4] == ("kind", "id", "title", "score")
-    assert header[10:] == ("coverage", "provisional", "department: Sales", "department: Operations")
-    by_id = {row[1]: row for row in rows[1:]}
-    assert by_id["overall"][3] == expected["overall"]["score"]
-    assert by_id["overall"][9] == expected["overall"]["percent_to_target"]
+    assert header[:4] == ("Kind", "Area", "Section", "Score")
+    assert header[10:] == ("Coverage", "Provisional", "Department: Sales", "Department: Operations", "Id")
+    by_id = {row[-1]: row for row in rows[1:]}
+    assert by_id[None][0] == "Overall"  # the overall row has no id
+    assert by_id[None][3] == expected["overall"]["score"]
+    assert by_id[None][9] == expected["overall"]["percent_to_target"]
     for ident, node in {**expected["areas"], **expected["sections"]}.items():
         assert by_id[ident][3] == node["score"] and by_id[ident][6] == node["divergence"]
     assert by_id["a"][10] == expected["areas"]["a"]["coverage"]
@@ -60,7 +61,8 @@ def test_workbook_holds_the_cli_numbers_and_text_as_text(tmp_path: Path) -> None
     ana_q6 = next(r for r in answers_rows if r[0] == 1 and r[6] == "q6")
     assert ana_q6[8] == "@SUM(A1)" and ana_q6[10] is None
     recs = list(book["Recommendations"].iter_rows(values_only=True))[1:]
-    assert [(r[1], r[5], r[6]) for r in recs] == [(x["question"], x["gain"], x["effort"])
+    efforts = {"low": "Low", "medium": "Medium", "high": "High"}
+    assert [(r[3], r[6], r[7]) for r in recs] == [(x["question"], x["gain"], efforts[x["effort"]])
                                                   for x in expected["recommendations"]]
 
 
@@ -71,7 +73,7 @@ def test_csv_has_the_three_tables_and_defuses_formulas(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r[0] for r in rows if r and r[0].startswith("# ")] == ["# Scores", "# Answers", "# Recommendations"]
     expected = scores(answers)
-    overall = next(r for r in rows if r[:2] == ["overall", "overall"])
+    overall = next(r for r in rows if r[:1] == ["Overall"])
     assert float(overall[3]) == expected["overall"]["score"]
     assert any(r and r[-1] == "'" + EVIL for r in rows)
     assert any(len(r) > 1 and r[1] == "'-Ana" for r in rows)
@@ -95,6 +97,7 @@ def test_respondents_are_numbered_unless_named(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "Ana" not in text and str(answers) not in text  # no name, no file
     rows = list(csv.reader(io.StringIO(text)))
-    header = next(r for r in rows if r and r[0] == "respondent")
+    header = next(r for r in rows if r and r[0] == "Respondent")
+    assert "Name" not in header and "File" not in header  # no column for them at all
     first = next(r for r in rows if r and r[0] == "1")
-    assert first[header.index("name")] == "" and first[header.index("department")] == "Sales"
+    assert first[header.index("Department")] == "Sales"

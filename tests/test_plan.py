@@ -98,7 +98,8 @@ PLAN_CASES: dict[str, tuple[str, list[str]]] = {
                "plan.yaml:5: actions[0].quarter: '2027-Q5' is not a quarter; expected a year and a quarter such "
                "as \"2027-Q1\"",
                "plan.yaml:6: unknown key 'one_of_cost' in actions[0]; did you mean 'one_off_cost'? (allowed: id, "
-               "title, questions, owner, quarter, one_off_cost, yearly_cost, yearly_benefit, notes)",
+               "title, questions, owner, quarter, one_off_cost, yearly_cost, yearly_benefit, internal_hours, "
+               "yearly_internal_hours, benefit_basis, notes)",
                "plan.yaml:7: actions[0].yearly_cost: -5 is out of bounds; expected a number >= 0.0",
                "plan.yaml:8: unknown department 'marketing'; expected one of: sales, ops"]),
     "duplicates": ("actions:\n  - {id: a, title: A, questions: [f1, f1], quarter: 2027-Q1}\n"
@@ -151,6 +152,8 @@ def test_report_shows_the_plan_with_payback(duo: tuple[Path, Path, Result], tmp_
     assert "12.000 € 3.000 € 20.000 € 17.000 € 8,5 meses" in text  # 144000 / 17000 = 8.47 months
     assert "8.000 € 26.000 € 22.000 € −4.000 € No se amortiza" in text
     assert "<b>Cara</b> & cara" in text
-    assert "Total del plan (2 acciones) 20.000 € 29.000 € 42.000 € 13.000 € 1 sin retorno" in text
+    # the whole plan, the card included: 12 x 20000 / 13000 = 18.46 months
+    assert "Total del plan (2 acciones) 20.000 € 29.000 € 42.000 € 13.000 € 18,5 meses" in text
+    assert "1 sin retorno propio" in text
     gain = sum(r.gain for r in result.recommendations if r.question in ("b1", "f1"))
     assert f"+{gain:.2f}".replace(".", ",") in text

@@ -15,12 +15,21 @@ actions:
     one_off_cost: 12000             # launching it, once
     yearly_cost: 3000               # running it, every year (people, licences, upkeep)
     yearly_benefit: 20000           # what it is expected to bring every year
+    internal_hours: 120             # optional: the client's own staff time to launch it
+    yearly_internal_hours: 40       # optional: the staff time to run it, every year
+    benefit_basis: {es: ..., en: ...}   # optional: how the yearly benefit was estimated
     notes: {es: ..., en: ...}       # optional
+hourly_cost: 35                     # the cost of an hour of the client's staff; needed with hours
+assumptions: {es: ..., en: ...}     # optional: what every benefit of the plan assumes
+years: 3                            # optional: years of the cash flow, from the first quarter's (1..10)
 ```
 
-Payback in months = 12 x one-off cost / (yearly benefit - yearly cost). When the yearly
-cost is as large as the benefit or larger, the action never pays back
-(:mod:`audit.engine.payback`). :mod:`audit.read.plan` reads and checks the file.
+Internal hours are a cost like any other: an action's investment is its one-off cost plus
+its internal hours at ``hourly_cost``, and its running cost its yearly cost plus its yearly
+internal hours at that rate. Payback in months = 12 x investment / (yearly benefit - running
+cost). When the running cost is as large as the benefit or larger, the action never pays
+back (:mod:`audit.engine.payback`, which also makes the whole plan's business case).
+:mod:`audit.read.plan` reads and checks the file.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ from .text import ID_PATTERN, Model, Text, describe
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 Money = Annotated[float, Field(ge=0)]
+Hours = Annotated[float, Field(ge=0)]
+MAX_YEARS = 10
 
 
 def _quarter(value: str) -> str:
@@ -60,6 +71,9 @@ class ActionFile(Model):
     one_off_cost: Money = 0
     yearly_cost: Money = 0
     yearly_benefit: Money = 0
+    internal_hours: Hours = 0
+    yearly_internal_hours: Hours = 0
+    benefit_basis: Text | None = None
     notes: Text | None = None
 
 
@@ -67,6 +81,9 @@ class PlanFile(Model):
     """``plan.yaml`` as written."""
 
     currency: Annotated[str, AfterValidator(_currency)] = "EUR"
+    hourly_cost: Money | None = None
+    assumptions: Text | None = None
+    years: Annotated[int, Field(ge=1, le=MAX_YEARS)] | None = None
     actions: Annotated[list[ActionFile], Field(min_length=1)]
 
 
@@ -84,13 +101,37 @@ class Action:
     yearly_benefit: float
     notes: str | dict[str, str] | None
     line: int
+    internal_hours: float = 0.0
+    yearly_internal_hours: float = 0.0
+    hourly_cost: float = 0.0  # the plan's, copied here so that every cost of the action is at hand
+    benefit_basis: str | dict[str, str] | None = None
     recommendations: list[str] = field(default_factory=list)  # the linked questions below target
     gain: float = 0.0  # overall points won by bringing those questions to full score
 
     @property
+    def internal_cost(self) -> float:
+        """The staff time it takes to launch, in money."""
+        return self.internal_hours * self.hourly_cost
+
+    @property
+    def yearly_internal_cost(self) -> float:
+        """The staff time it takes to run every year, in money."""
+        return self.yearly_internal_hours * self.hourly_cost
+
+    @property
+    def investment(self) -> float:
+        """What launching it costs: the one-off cost and the staff time."""
+        return self.one_off_cost + self.internal_cost
+
+    @property
+    def running_cost(self) -> float:
+        """What running it costs every year: the yearly cost and the staff time."""
+        return self.yearly_cost + self.yearly_internal_cost
+
+    @property
     def net_yearly(self) -> float:
-        """What the action brings in a year once its running costs are paid."""
-        return self.yearly_benefit - self.yearly_cost
+        """What the action brings in a year once its running costs (staff time included) are paid."""
+        return self.yearly_benefit - self.running_cost
 
     @property
     def pays_back(self) -> bool:
@@ -98,10 +139,10 @@ class Action:
 
     @property
     def payback_months(self) -> float | None:
-        """Months until the one-off cost is recovered; None when it never is."""
+        """Months until the investment is recovered; None when it never is."""
         if not self.pays_back:
             return None
-        return 12 * self.one_off_cost / self.net_yearly
+        return 12 * self.investment / self.net_yearly
 
 
 @dataclass
@@ -111,3 +152,6 @@ class PlanInput:
     path: str
     currency: str
     actions: list[Action]
+    hourly_cost: float = 0.0
+    assumptions: str | dict[str, str] | None = None
+    years: int | None = None  # of the cash flow; None: the engine's default

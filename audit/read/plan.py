@@ -57,15 +57,25 @@ def load_plan(path: Path | str, bank: Bank) -> PlanInput:
         if isinstance(owner, str) and departments and owner not in departments:
             problems.append(doc.problem(loc + ("owner",), f"unknown department '{owner}'; "
                                         f"{suggest(owner, departments)}"))
-        for key in ("title", "notes"):
+        for key in ("title", "notes", "benefit_basis"):
             _check_languages(doc, loc + (key,), a.get(key), bank, problems)
+        if doc.data.get("hourly_cost") is None:
+            for key in ("internal_hours", "yearly_internal_hours"):
+                hours = a.get(key)
+                if isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours > 0:
+                    problems.append(doc.problem(loc + (key,), f"{key} without an hourly cost; expected "
+                                                "hourly_cost at the top of the plan (what an hour of the "
+                                                "client's staff costs), so that the hours count as a cost"))
+    _check_languages(doc, ("assumptions",), doc.data.get("assumptions"), bank, problems)
     if spec is not None:
+        rate = spec.hourly_cost or 0.0
         actions = [Action(a.id, a.title, list(a.questions), a.owner, a.quarter, a.one_off_cost, a.yearly_cost,
-                          a.yearly_benefit, a.notes, doc.line(("actions", i))) for i, a in enumerate(spec.actions)]
+                          a.yearly_benefit, a.notes, doc.line(("actions", i)), a.internal_hours,
+                          a.yearly_internal_hours, rate, a.benefit_basis) for i, a in enumerate(spec.actions)]
         problems += _overflows(doc, actions)
     if problems or spec is None:
         raise InputError(problems)
-    return PlanInput(doc.path, spec.currency, actions)
+    return PlanInput(doc.path, spec.currency, actions, rate, spec.assumptions, spec.years)
 
 
 AMOUNTS = ("one_off_cost", "yearly_cost", "yearly_benefit")
@@ -88,11 +98,24 @@ def _overflows(doc: Document, actions: list[Action]) -> list[Problem]:
                 break
     if problems:
         return problems
+    # staff time is money too: the hours at the hourly cost, added to the amounts of their kind
+    for key, hours in (("investment", "internal_hours"), ("running_cost", "yearly_internal_hours")):
+        added = 0.0
+        for i, action in enumerate(actions):
+            added += getattr(action, key)
+            if added > MAX_AMOUNTS:
+                problems.append(doc.problem(("actions", i, hours), f"{hours} {getattr(action, hours):g} at "
+                                            f"{action.hourly_cost:g} an hour is too large: the plan's costs add up "
+                                            f"to more than {MAX_AMOUNTS:g}, past what can be computed with; "
+                                            "expected fewer hours or a smaller hourly cost"))
+                break
+    if problems:
+        return problems
     for i, action in enumerate(actions):
         months = action.payback_months
         if months is not None and not math.isfinite(months):
             problems.append(doc.problem(("actions", i, "one_off_cost"), f"the payback of action '{action.id}' "
-                                        f"(12 x {action.one_off_cost:g} / {action.net_yearly:g}) is too large to "
+                                        f"(12 x {action.investment:g} / {action.net_yearly:g}) is too large to "
                                         "compute; expected amounts in whole currency units, such as 12000"))
     return problems
 

@@ -38,6 +38,11 @@ TASKS_PER_WORKER = 8
 REPORT_NAME = "report.pdf"
 APPENDIX_NAME = "appendix.pdf"
 FINDINGS_NAME = "findings.yaml"
+# A report's peak memory grows with its bank: about 260 MiB for the default bank's 75
+# questions, about 2.5 GiB for 1,000 questions (bench/README.md). A worker is reckoned at
+# WORKER_KIB plus QUESTION_KIB for every question of its bank, a little over both.
+WORKER_KIB = 80 * 1024
+QUESTION_KIB = int(2.5 * 1024)
 
 
 @dataclass
@@ -161,6 +166,57 @@ def peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def report_kib(questions: int) -> int:
+    """The memory (KiB) one report of a bank of ``questions`` questions may take at its peak."""
+    return WORKER_KIB + QUESTION_KIB * questions
+
+
+def available_kib(meminfo: Path = Path("/proc/meminfo")) -> int | None:
+    """The memory the machine can give new processes without swapping (``MemAvailable``, KiB);
+    None where the system does not say."""
+    try:
+        for line in meminfo.read_text(encoding="ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def size_jobs(requested: int | None, cores: int, available: int | None, per_report: int,
+              clients: int) -> tuple[int, str | None]:
+    """How many reports to write at once, and a warning when ``requested`` had to be lowered.
+
+    By default one per core, as many as the ``available`` memory holds at ``per_report`` KiB
+    each, no more than there are clients, and at least one. An explicit ``requested`` larger
+    than memory allows is lowered, with a warning saying why.
+    """
+    fits = max(1, available // per_report) if available is not None and per_report > 0 else None
+    wanted = requested if requested is not None else cores
+    jobs = max(1, min(wanted, clients) if fits is None else min(wanted, clients, fits))
+    warning = None
+    if requested is not None and fits is not None and min(requested, clients) > fits:
+        warning = (f"--jobs {requested}: lowered to {jobs}, as {_mib(available or 0)} of memory is available "
+                   f"and one report of this bank may take up to {_mib(per_report)}")
+    return jobs, warning
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024 / 1024:.1f} GiB" if kib >= 1024 * 1024 else f"{kib / 1024:.0f} MiB"
+
+
+def _largest_bank(projects: list[Project], default: Path | None) -> int:
+    """The questions of the largest bank the clients use (a bank that cannot be read counts as
+    none: its client's report stops at its first line)."""
+    largest = 0
+    for folder in {p.bank or default for p in projects}:
+        try:
+            largest = max(largest, len(load_bank(folder).questions()))
+        except InputError:
+            continue
+    return largest
+
+
 def run_batch(projects: list[Project], options: Options, *, out_dir: Path | None = None,
               jobs: int | None = None, done: Callable[[Outcome], None] | None = None,
               tasks_per_worker: int = TASKS_PER_WORKER, reporter: Reporter = report_project) -> list[Outcome]:
@@ -223,6 +279,9 @@ def report_clients(clients: Path, options: Options, *, out_dir: Path | None = No
     """``report --batch``: every client's report, progress and a summary table; the exit status
     (0 done, 2 some client's input is bad, 1 some client failed).
 
+    ``jobs`` reports are written at once (default: one per core); never more than the free
+    memory holds (:func:`size_jobs`), an explicit ``jobs`` lowered with a warning.
+
     ``options.bank`` is the bank of every client folder without a ``bank/`` of its own (checked
     once, before any report). Progress and the summary speak ``options.lang``, else that bank's
     first language (each client's report speaks its own bank's).
@@ -233,6 +292,10 @@ def report_clients(clients: Path, options: Options, *, out_dir: Path | None = No
         return projects, options.lang or bank.languages[0]
 
     projects, lang = outputs_first([], read, folders=[(out_dir, "-o")])
+    jobs, lowered = size_jobs(jobs, os.cpu_count() or 1, available_kib(),
+                              report_kib(_largest_bank(projects, options.bank)), len(projects))
+    if lowered:
+        click.echo(f"warning: {lowered}", err=True)
     words = terminal_words(lang)
     with progress(len(projects), words) as done:
         outcomes = run_batch(projects, options, out_dir=out_dir, jobs=jobs, done=done)

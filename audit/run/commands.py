@@ -66,16 +66,19 @@ def score(responses: Sequence[Path], options: Options, fmt: str = "table", top: 
 
 
 def export(responses: Sequence[Path], options: Options, output: Path) -> int:
-    """Write the scores, answers and recommendations as .xlsx or .csv; the number of respondents.
+    """Write the scores, answers and recommendations as .xlsx or .csv (with the follow-up and the
+    plan when ``options`` names a baseline and a plan); the number of respondents.
 
     An unknown suffix raises ValueError (a bad option value, not a bad file).
     """
     suffix = output.suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError(f"'{output.name}' is neither .xlsx nor .csv")
-    done = outputs_first([(output, "-o")], lambda: audit(responses, options), inputs=named_inputs(responses, options))
+    done = outputs_first([(output, "-o")], lambda: audit(responses, options, with_plan=True),
+                         inputs=named_inputs(responses, options))
     check_outputs([(output, "-o")], input_files(done, options))
-    write_atomic(output, export_bytes(done.result, export_words(done.lang), suffix, options.name_respondents))
+    write_atomic(output, export_bytes(done.result, export_words(done.lang), suffix, options.name_respondents,
+                                      done.followup, done.plan))
     return len(done.team.respondents)
 
 

@@ -111,8 +111,11 @@ This folder holds one client's audit. Everything below runs from this folder.
 Optional:
 - **Action plan.** Write `plan.yaml` to link recommendations (by question id) to costed
   actions: `id`, `title`, `questions`, `owner`, `quarter` (YYYY-Qn), `one_off_cost`,
-  `yearly_cost`, `yearly_benefit`, optional `notes`, under `currency` and `actions`. The
-  report then shows each action's payback, operational costs included.
+  `yearly_cost`, `yearly_benefit`, optional `internal_hours`, `yearly_internal_hours`,
+  `benefit_basis` and `notes`, under `currency`, `hourly_cost` (what an hour of your
+  client's staff costs), optional `assumptions` and `actions`. The report then shows each
+  action's payback and the whole plan's, operational costs and staff time included, with
+  the cash flow by year and the payback if the benefit were 30 % lower.
 - **Follow-up audit.** Put the previous audit's answers in `baseline/` (or start a new
   folder with `loyalty-audit init NEW --client ... --baseline OLD/answers`); the report
   then shows the change and the progress to target since then, and so does

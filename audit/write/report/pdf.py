@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import pathname2url, url2pathname
 
+import pydyf  # type: ignore[import-untyped]
+import weasyprint.pdf
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -135,6 +137,50 @@ def weasyprint_errors(where: Path) -> Iterator[None]:
                                                  "or brand folders")]) from None
 
 
+class _PagesKnown(pydyf.PDF):  # type: ignore[misc]
+    """A PDF whose pages are all added: its page references are worked out once.
+
+    pydyf builds ``PDF.page_references`` anew (a tuple of every page) each time it is read,
+    and WeasyPrint's tagging reads it for every tagged element, so tagging grows with pages
+    times elements. While the tags are added no page is added, so the first tuple stays right.
+    """
+
+    _references: tuple[bytes, ...] | None = None
+
+    @property
+    def page_references(self) -> tuple[bytes, ...]:
+        if self._references is None:
+            self._references = tuple(super().page_references)
+        return self._references
+
+
+@contextmanager
+def _tagging_once_per_page() -> Iterator[None]:
+    """WeasyPrint's ``add_tags`` with the page references worked out once (:class:`_PagesKnown`).
+
+    The PDF written is the same, byte for byte; only the time it takes changes
+    (``bench/tagging.py`` shows the cost, for WeasyPrint itself to fix).
+    """
+    original = weasyprint.pdf.add_tags
+
+    def add_tags(pdf: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = pdf.__class__
+        if kind is not pydyf.PDF:  # a PDF class of another make: left as it is
+            return original(pdf, *args, **kwargs)
+        pdf.__class__ = _PagesKnown
+        try:
+            return original(pdf, *args, **kwargs)
+        finally:
+            pdf.__class__ = kind
+            pdf.__dict__.pop("_references", None)
+
+    weasyprint.pdf.add_tags = add_tags
+    try:
+        yield
+    finally:
+        weasyprint.pdf.add_tags = original
+
+
 def render_pdf(html: str, base_url: str, fetcher: LockedFetcher,
                attachments: list[tuple[str, bytes, str, str]], stamp: str | None) -> tuple[bytes, int, list[str]]:
     """The PDF bytes of ``html``, its page count and the warnings WeasyPrint gave.
@@ -170,7 +216,8 @@ def render_pdf(html: str, base_url: str, fetcher: LockedFetcher,
             # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it; the
             # ResourceWarning is about its file handle, not about the report
             warnings_module.simplefilter("ignore", ResourceWarning)
-            pdf = document.write_pdf(finisher=finish, **options)
+            with _tagging_once_per_page():
+                pdf = document.write_pdf(finisher=finish, **options)
     assert isinstance(pdf, bytes)
     return pdf, len(document.pages), [f"rendering: {w}" for w in warnings]
 

@@ -28,6 +28,7 @@ from ...model.findings import ConsultantFindings
 from ...model.plan import Action
 from ..formats import figure, percent
 from ..messages import Words
+from .business import BusinessView, business_view
 from .charts import Bar, Pair, Palette, Segment, bars, luminance, mix, paired_bars, radar, stacked
 from .summary import Summary, build_summary
 
@@ -218,6 +219,7 @@ class PlanView:
     total: Totals
     uncovered: list[RecView]
     warnings: list[str]
+    business: BusinessView | None = None  # the whole plan's payback, cash flow and sensitivity
 
 
 @dataclass
@@ -540,7 +542,7 @@ def _plan_view(plan: Plan, recs: list[RecView], words: Words, dept_labels: dict[
 
     by_id = {r.id: r for r in recs}
     return PlanView(plan.currency, [(totals, [row(a) for a in actions]) for totals, actions in plan.quarters],
-                    plan.total, [by_id[q] for q in plan.uncovered], list(plan.warnings))
+                    plan.total, [by_id[q] for q in plan.uncovered], list(plan.warnings), business_view(plan, words))
 
 
 def _people(result: Result, words: Words, dept_labels: dict[str, str], named: bool) -> list[Person]:
