@@ -15,11 +15,12 @@ import socket
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -34,6 +35,7 @@ from .conftest import DEMO, ROOT, cli
 from .site.site_support import mkdocs_build
 
 BANK = load_bank(ROOT / "questions")
+T = TypeVar("T")
 RESPONDENT = "3f0c1d2e-aaaa-4bbb-8ccc-0123456789ab"  # what crypto.randomUUID() gives
 
 
@@ -44,6 +46,13 @@ def demo_body(index: int = 0, note: str | None = None) -> bytes:
     if note is not None:
         data.setdefault("comments", {})["fo-shop-window"] = note
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` on a thread of its own: a browser test run earlier in this process
+    (Playwright's sync API) keeps an event loop running on the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass
@@ -260,7 +269,7 @@ def test_cors_lets_file_pages_send_and_narrows_to_chosen_origins(project: Path) 
             return (await client.options("/responses", headers={"Origin": "https://audit.example.com", **PREFLIGHT}),
                     await client.options("/responses", headers={"Origin": "null", **PREFLIGHT}))
 
-    ok, refused_origin = asyncio.run(preflights())
+    ok, refused_origin = run_async(preflights())
     assert ok.status_code == 200
     assert ok.headers["access-control-allow-origin"] == "https://audit.example.com"
     assert refused_origin.status_code == 400
@@ -368,7 +377,7 @@ def assert_whole(answers: Path) -> None:
 def test_200_concurrent_submissions_from_50_respondents_lose_nothing(project: Path) -> None:
     bodies = load_bodies()
     with collecting(project, "--rate", "0") as server:
-        statuses = asyncio.run(send_all(server.url, server.token, list(bodies)))
+        statuses = run_async(send_all(server.url, server.token, list(bodies)))
         server.stop()
     assert statuses == [201] * len(bodies)
     answers = project / "answers"
@@ -399,7 +408,7 @@ def test_sigterm_during_a_load_keeps_every_acknowledged_submission(project: Path
                 server.process.send_signal(signal.SIGTERM)
 
         # ten connections: when the signal comes, most submissions are not sent yet
-        statuses = asyncio.run(send_all(server.url, server.token, bodies, stop_after_some, connections=10))
+        statuses = run_async(send_all(server.url, server.token, bodies, stop_after_some, connections=10))
         out, err = server.process.communicate(timeout=60)
         assert server.process.returncode == 0, err
         assert "stopped" in out and "Shutting down" in err
@@ -423,7 +432,7 @@ def test_a_folder_that_cannot_be_written_is_a_500_and_nothing_is_acknowledged(tm
             return await client.post("/responses", content=demo_body(),
                                      headers={"Authorization": f"Bearer {token}", "X-Respondent-Id": RESPONDENT})
 
-    reply = asyncio.run(send())
+    reply = run_async(send())
     assert reply.status_code == 500
     assert reply.json() == {"problems": ["the server cannot save answers now (no such file or directory); nothing "
                                          "was saved: expected another try later"]}

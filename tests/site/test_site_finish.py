@@ -1,6 +1,7 @@
 """The finish and the hand-off: a finish page, the consultant's words, scores that say what
-they mean (provisional, target, live scores off), and the send button against a collection
-server that speaks the protocol (tests/site/protocol_server.py)."""
+they mean (provisional, target, live scores off), and the send button against the real
+collection server (``audit.run.collect``) on 127.0.0.1, receiving into a project made by
+``loyalty-audit init``."""
 
 from __future__ import annotations
 
@@ -8,29 +9,88 @@ import functools
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from protocol_server import Collector, serve
+import uvicorn
 from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
+from starlette.types import ASGIApp, Receive, Scope, Send
 from test_site_browser import BANK, DEMO, assert_page_shows, cli_scores, counted, import_file, stored
 from test_site_respondent import first_single, saved, section_path
 
 from audit.engine.score import applies
+from audit.model import Bank
 from audit.read.bank import load_bank
+from audit.run.collect import Collector, Settings, collect_app, open_collector
+from tests.conftest import process
 
 TOKEN = "s3cret-token-for-tests"
 INSTRUCTIONS = "Answer for your own team <b>only</b> & be frank."
 
 
+class Switch:
+    """An ASGI application that hands every request to ``app``: the real collection server,
+    which a test may swap for another real one (set up for another bank, or another token)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Served:
+    """The project's collection server, listening on 127.0.0.1 at ``url``."""
+
+    collector: Collector
+    switch: Switch
+    url: str
+
+    @property
+    def answers(self) -> Path:
+        return self.collector.inbox.folder
+
+    @contextmanager
+    def set_up_for(self, bank: Bank | None = None, token: str | None = None) -> Iterator[None]:
+        """Inside the block, the same folder is served by a collection server built with
+        another bank or another token."""
+        real = self.switch.app
+        self.switch.app = collect_app(self.collector.inbox, bank or self.collector.bank, token or TOKEN)
+        try:
+            yield
+        finally:
+            self.switch.app = real
+
+
 @pytest.fixture(scope="module")
-def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Collector, str]]:
-    held = Collector(tmp_path_factory.mktemp("project"), BANK, TOKEN)
-    with serve(held) as url:
-        yield held, url
+def collector(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``loyalty-audit collect`` on a free port of 127.0.0.1, over a project ``init`` made."""
+    project = tmp_path_factory.mktemp("clients") / "alba"
+    made = process("init", str(project), "--client", "Muebles Alba S.L.")
+    assert made.returncode == 0, made.stderr
+    real = open_collector(project, Settings(port=0, token=TOKEN))
+    switch = Switch(real.app())
+    server = uvicorn.Server(uvicorn.Config(switch, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [real.sock]}, daemon=True)
+    thread.start()
+    for _ in range(1000):
+        if server.started or not thread.is_alive():
+            break
+        time.sleep(0.01)
+    assert server.started, "the collection server did not start"
+    try:
+        yield Served(real, switch, real.url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        real.sock.close()
 
 
 def build_and_serve(folder: Path, options: str) -> Iterator[tuple[str, Path]]:
@@ -55,9 +115,9 @@ def build_and_serve(folder: Path, options: str) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def collect_build(tmp_path_factory: pytest.TempPathFactory,
-                  collector: tuple[Collector, str]) -> Iterator[tuple[str, Path]]:
+                  collector: Served) -> Iterator[tuple[str, Path]]:
     """A site with every consultant option: contact, deadline, instructions, no live scores, sending."""
-    options = (f"      collect_url: {collector[1]}\n      collect_token: {TOKEN}\n"
+    options = (f"      collect_url: {collector.url}\n      collect_token: {TOKEN}\n"
                "      live_scores: false\n      contact: Ana Ruiz, ana@consultora.example\n"
                f"      deadline: 2027-01-15\n      instructions: {json.dumps(INSTRUCTIONS)}\n")
     yield from build_and_serve(tmp_path_factory.mktemp("collect-site"), options)
@@ -229,9 +289,7 @@ def test_consultant_words_shown_as_text_and_live_scores_off(page: Any, collect_s
 # -- sending -------------------------------------------------------------------------------
 
 def test_send_writes_the_file_the_cli_scores_as_the_page_showed(page: Any, collect_site: str,
-                                                               collector: tuple[Collector, str]) -> None:
-    held, _ = collector
-    held.token, held.bank = TOKEN, BANK
+                                                               collector: Served) -> None:
     answer_some(page, collect_site, 4)
     page.goto(collect_site + "finish.html")
     page.click("[data-action=submit]")
@@ -240,7 +298,7 @@ def test_send_writes_the_file_the_cli_scores_as_the_page_showed(page: Any, colle
     assert message.startswith("Enviadas el ") and re.search(r"\b20\d\d\b", message), message
     ident = stored(page)["loyalty-audit:respondent-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", ident)
-    sent = held.answers / f"web-{ident}.json"
+    sent = collector.answers / f"web-{ident}.json"
     assert json.loads(sent.read_text(encoding="utf-8"))["answers"] == saved(page)["answers"]
     page.goto(collect_site + "results.html")
     assert_page_shows(page, cli_scores([sent]))
@@ -256,7 +314,7 @@ def test_send_writes_the_file_the_cli_scores_as_the_page_showed(page: Any, colle
     page.wait_for_function("() => (document.querySelector('[data-la-send-status]').textContent || '')"
                            ".startsWith('Enviadas el')")
     assert q in json.loads(sent.read_text(encoding="utf-8"))["answers"]
-    history = list((held.answers / ".history").glob(f"web-{ident}-*.json"))
+    history = list((collector.answers / ".history").glob(f"web-{ident}.*.json"))
     assert len(history) == 1 and q not in json.loads(history[0].read_text(encoding="utf-8"))["answers"]
 
     # handed over: leaving does not warn
@@ -267,37 +325,31 @@ def test_send_writes_the_file_the_cli_scores_as_the_page_showed(page: Any, colle
 
 
 def test_send_refused_shows_each_problem_and_keeps_the_answers(tab: Any, collect_site: str,
-                                                               collector: tuple[Collector, str]) -> None:
-    held, _ = collector
+                                                               collector: Served) -> None:
     given = answer_some(tab, collect_site, 2)
     tab.goto(collect_site + "finish.html")
-    held.bank = load_bank(ROOT / "tests" / "vectors" / "v2-bank")  # a server set up for another bank
-    try:
+    before = sorted(p.name for p in collector.answers.rglob("*"))
+    with collector.set_up_for(bank=load_bank(ROOT / "tests" / "vectors" / "v2-bank")):
         tab.click("[data-action=submit]")
         tab.wait_for_selector('[data-send-error="422"]')
-    finally:
-        held.bank = BANK
     assert "El servidor de recogida no ha aceptado sus respuestas" in tab.inner_text("[data-la-send-status]")
     problems = tab.locator("[data-send-problem]").all_inner_texts()
     assert problems and all(p.startswith("line ") for p in problems)
     assert saved(tab)["answers"] == given
     screenshot(tab, "finish-refused")
 
-    held.token = "another"
-    try:
+    with collector.set_up_for(token="another-token-0123456789"):
         tab.click("[data-action=submit]")
         tab.wait_for_selector('[data-send-error="401"]')
-    finally:
-        held.token = TOKEN
     assert "ha rechazado la clave" in tab.inner_text("[data-la-send-status]")
     assert saved(tab)["answers"] == given
+    assert sorted(p.name for p in collector.answers.rglob("*")) == before  # nothing written
 
 
-def test_offline_says_so_and_offers_retry_or_export(tab: Any, collect_site: str,
-                                                    collector: tuple[Collector, str]) -> None:
-    held, _ = collector
+def test_offline_says_so_and_offers_retry_or_export(tab: Any, collect_site: str, collector: Served) -> None:
     answer_some(tab, collect_site, 2)
     tab.goto(collect_site + "finish.html")
+    before = {p.name for p in collector.answers.iterdir()}
     tab.context.set_offline(True)
     try:
         tab.click("[data-la-send] > p [data-action=submit]")
@@ -306,10 +358,11 @@ def test_offline_says_so_and_offers_retry_or_export(tab: Any, collect_site: str,
         tab.context.set_offline(False)
     assert "No se ha podido contactar" in tab.inner_text("[data-la-send-status]")
     assert tab.locator("[data-la-send-status] [data-action=export]").is_visible()
-    before = len(held.received)
+    assert {p.name for p in collector.answers.iterdir()} == before
     tab.click("[data-la-send-status] [data-action=submit]")
     tab.wait_for_selector("[data-la-send-status] [data-sent]")
-    assert len(held.received) == before + 1
+    ident = stored(tab)["loyalty-audit:respondent-id"]
+    assert {p.name for p in collector.answers.iterdir()} - before == {f"web-{ident}.json"}
     screenshot(tab, "finish-sent")
 
 
@@ -330,36 +383,31 @@ def test_export_names_are_unique_per_respondent(browser: Any, http_url: str) -> 
         assert "unspecified" not in name and re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.json", name)
 
 
-def test_send_from_file_url(page: Any, collect_build: tuple[str, Path], collector: tuple[Collector, str]) -> None:
+def test_send_from_file_url(page: Any, collect_build: tuple[str, Path], collector: Served) -> None:
     """Opened from disk, the page's origin is null: the server's CORS lets it through all the same."""
-    held, _ = collector
     base = collect_build[1].as_uri() + "/"
     given = answer_some(page, base, 2)
     page.goto(base + "finish.html")
     page.click("[data-action=submit]")
     page.wait_for_selector("[data-la-send-status] [data-sent]")
     ident = stored(page)["loyalty-audit:respondent-id"]
-    sent = json.loads((held.answers / f"web-{ident}.json").read_text(encoding="utf-8"))
+    sent = json.loads((collector.answers / f"web-{ident}.json").read_text(encoding="utf-8"))
     assert sent["answers"] == given
 
 
 def test_axe_on_the_consultant_box_and_the_send_outcomes(tab: Any, collect_site: str,
-                                                         collector: tuple[Collector, str]) -> None:
+                                                         collector: Served) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    held, _ = collector
     answer_some(tab, collect_site, 2)
     problems = []
-    for path, token in (("index.html", TOKEN), ("finish.html", TOKEN), ("finish.html", "another"),
+    for path, token in (("index.html", TOKEN), ("finish.html", TOKEN), ("finish.html", "another-token-0123456789"),
                         ("results.html", TOKEN)):
         tab.goto(collect_site + path)
         if path != "index.html":
-            held.token = token
-            try:
+            with collector.set_up_for(token=token):
                 tab.click("[data-la-send] > p [data-action=submit]")
                 tab.wait_for_selector("[data-la-send-status] :is([data-sent], [data-send-error])")
-            finally:
-                held.token = TOKEN
         for violation in Axe().run(tab).response["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 problems.append(f"{path}: {violation['id']} {[n['target'] for n in violation['nodes']][:3]}")
