@@ -35,13 +35,15 @@ demo: system $(BIN)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml \
 	  --baseline examples/demo-2025 --plan examples/demo-plan.yaml \
-	  -o $(OUT)/informe-demo.pdf --html $(OUT)/informe-demo.html examples/demo
+	  -o $(OUT)/informe-demo.pdf --appendix $(OUT)/anexo-demo.pdf --html $(OUT)/informe-demo.html examples/demo
 	$(BIN)/loyalty-audit report --bank questions --brand examples/brand/brand.yaml --lang en \
-	  --baseline examples/demo-2025 --plan examples/demo-plan.yaml -o $(OUT)/report-demo-en.pdf examples/demo
+	  --baseline examples/demo-2025 --plan examples/demo-plan.yaml \
+	  -o $(OUT)/report-demo-en.pdf --appendix $(OUT)/appendix-demo-en.pdf examples/demo
 	$(BIN)/loyalty-audit form --bank questions --organisation "Muebles Alba S.L." -o $(OUT)/cuestionario.pdf
-	$(BIN)/loyalty-audit export --bank questions -o $(OUT)/auditoria-demo.xlsx examples/demo
+	$(BIN)/loyalty-audit export --bank questions --baseline examples/demo-2025 --plan examples/demo-plan.yaml \
+	  -o $(OUT)/auditoria-demo.xlsx examples/demo
 	@echo "site: open site/index.html (or serve site/ from any static host); report: $(OUT)/informe-demo.pdf"
-	@echo "also in $(OUT)/: report-demo-en.pdf, cuestionario.pdf (fillable form), auditoria-demo.xlsx"
+	@echo "also in $(OUT)/: anexo-demo.pdf (data pack), report-demo-en.pdf and appendix-demo-en.pdf, cuestionario.pdf (fillable form), auditoria-demo.xlsx"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -17,9 +17,10 @@ from audit.read.bank import load_bank
 from audit.read.plan import load_plan
 from audit.run.options import Options
 from audit.run.report import build_report
+from audit.write.formats import number
 
 from .conftest import ROOT, cli, write_yaml
-from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
+from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
 
 
 def act(quarter: str, one_off: float = 0, cost: float = 0, benefit: float = 0, hours: float = 0,
@@ -200,9 +201,20 @@ def test_report_shows_the_business_case(duo: tuple[Path, Path, Result], tmp_path
             {"id": "bad", "title": "Malo", "questions": ["f1"], "quarter": "2027-Q1", "one_off_cost": 6000,
              "yearly_cost": 10000, "yearly_benefit": 8000}]})
     out = tmp_path / "report.pdf"
+    result = duo[2]
+    computed = plan_of(load_plan(plan, result.bank), result)
+    assert computed.payback_months is not None and computed.cut is not None and computed.cut.payback_months
     for lang in ("es", "en"):
         build_report([team], Options(bank=bank_dir, plan=plan, lang=lang), output=out)
         text = flat(pdftotext(out))
+        # the executive summary quotes the plan result's whole-plan payback and its sensitivity, formatted
+        summary = flat(" ".join(pages(out)[2:4]))
+        months, cut = number(computed.payback_months, lang), number(computed.cut.payback_months, lang)
+        assert (months, cut) == (("20,3", "57,4") if lang == "es" else ("20.3", "57.4"))
+        if lang == "es":
+            assert f"se amortizan en {months} meses; con un beneficio un 30 % menor, en {cut} meses." in summary
+        else:
+            assert f"pay back in {months} months; with a benefit 30% lower, in {cut} months." in summary
         if lang == "es":
             # the totals row: 22000 invested, 15000 running, 28000 benefit, 13000 net, 20.3 months
             assert "Total del plan (2 acciones) 22.000 € 15.000 € 28.000 € 13.000 € 20,3 meses" in text

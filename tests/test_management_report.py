@@ -11,10 +11,15 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from audit.engine.payback import plan_of
+from audit.engine.score import score
 from audit.errors import InputError
+from audit.read.answers import load_responses
 from audit.read.bank import load_bank
 from audit.read.findings import load_findings
 from audit.read.messages import load_messages
+from audit.read.plan import load_plan
+from audit.write.formats import money, number
 from audit.write.messages import Words
 from audit.write.report.html import default_templates_dir
 from audit.write.report.view import report_context
@@ -257,12 +262,67 @@ def test_batch_writes_both_documents(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "drop --appendix" in refused.stderr
 
 
-def test_the_demo_report_has_no_machinery(tmp_path: Path) -> None:
-    out = tmp_path / "informe.pdf"
-    checked("report", "--bank", str(BANK), "-o", str(out), str(DEMO))
-    text = flat(pdftotext(out))
-    for machine in ("examples/", ".yaml", "SHA-256", "loyalty-audit", "respondents disagree", "OWASP",
-                    "bo-delivery-days", "using b2c"):
-        assert machine not in text, machine
-    assert "Los participantes no coinciden en" in text
+DEMO_INPUTS = ("--bank", str(BANK), "--brand", str(ROOT / "examples" / "brand" / "brand.yaml"),
+               "--baseline", str(ROOT / "examples" / "demo-2025"), "--plan", str(ROOT / "examples" / "demo-plan.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_demo_report_fits_15_pages_with_its_business_case_and_no_machinery(tmp_path: Path, lang: str) -> None:
+    """The demo as `make demo` writes it (brand, baseline, plan): at most 15 pages, the summary
+    quoting the plan's own payback, the detail in the data pack, nothing internal."""
+    out, pack = tmp_path / "informe.pdf", tmp_path / "anexo.pdf"
+    checked("report", *DEMO_INPUTS, "--lang", lang, "-o", str(out), "--appendix", str(pack), str(DEMO))
+    texts = pages(out)
+    text, data = flat("\n".join(texts)), flat(pdftotext(pack))
     assert len(PdfReader(out).pages) <= 15
+    # no near-empty page: every page after the cover carries text (the last one, the limitations, included)
+    assert all(len(flat(page)) > 600 for page in texts[1:]), [len(flat(page)) for page in texts]
+    bank = load_bank(BANK)
+    result = score(bank, load_responses([DEMO], bank))
+    names = [r.name for r in result.team.respondents if r.name]
+    assert names
+    for machine in ["examples/", ".yaml", "SHA-256", "loyalty-audit", "respondents disagree", "OWASP",
+                    "bo-delivery-days", "using b2c", str(ROOT), *names]:
+        assert machine not in text, machine
+    assert not re.search(r"\b[0-9a-f]{40,64}\b", text)  # no hash
+    # the figures are the CLI's
+    scores = json.loads(checked("score", "--bank", str(BANK), "--format", "json", str(DEMO)))
+    summary = flat(texts[2] + " " + texts[3])
+    assert f"{number(scores['overall']['score'], lang)} {'de 100' if lang == 'es' else 'out of 100'}" in summary
+    # the whole plan's payback in the summary is the plan result's, formatted: no second computation
+    plan = plan_of(load_plan(ROOT / "examples" / "demo-plan.yaml", bank), result)
+    assert plan.payback_months is not None and plan.cut is not None and plan.cut.payback_months is not None
+    months, cut = number(plan.payback_months, lang), number(plan.cut.payback_months, lang)
+    investment = flat(money(plan.total.investment, plan.currency, lang))  # as pdftotext reads it, spaces plain
+    if lang == "es":
+        assert (f"El plan completo. Sus {plan.total.actions} acciones suman una inversión de {investment} y se "
+                f"amortizan en {months} meses; con un beneficio un 30 % menor, en {cut} meses.") in summary
+        assert f"El plan completo se amortiza en {months} meses" in text  # the business case says the same
+        assert "Los participantes no coinciden en" in text
+        for english in ("months", "according to", "Own staff", "Recommendations without", "good:"):
+            assert english not in text, english
+    else:
+        assert (f"The whole plan. Its {plan.total.actions} actions add up to an investment of {investment} and pay "
+                f"back in {months} months; with a benefit 30% lower, in {cut} months.") in summary
+        assert f"The whole plan pays back in {months} months" in text
+    # each initiative's cost and payback are those of the plan's actions for it, as the plan counts them
+    view = report_context(result, _words(lang), plan=plan)
+    assert view.summary is not None
+    for item in view.summary.initiatives:
+        questions = {result.recommendations[n - 1].question for n in item.ranks}
+        actions = [a for a in plan.actions if set(a.recommendations) & questions]
+        if item.cost is None:
+            assert not actions
+            continue
+        assert item.cost == pytest.approx(sum(a.investment for a in actions))
+        if len(actions) == 1:
+            assert item.payback == actions[0].payback_months
+    # the detail is in the data pack: each action's staff hours, the recommendations without an action
+    uncovered = len(plan.uncovered)
+    if lang == "es":
+        assert f"{uncovered} recomendaciones no tienen todavía una acción en el plan: la lista está en el anexo" in text
+        assert "Recomendaciones sin acción" in data and "Tiempo del personal propio, por acción" in data
+        assert "Personal propio:" not in text and "1 horas" not in text and "1 horas" not in data
+    else:
+        assert f"{uncovered} recommendations have no action in the plan yet: they are listed in the data pack" in text
+        assert "Recommendations without an action" in data and "The client's own staff time, by action" in data

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ...engine.findings import headline_rule, initiatives, questions_under, rule_refs
 from ...engine.followup import Followup
-from ...engine.payback import Plan
+from ...engine.payback import Plan, payback_months
 from ...engine.score import Result, target_of
 from ...model import DONT_KNOW, NA, Question, total
 from ...model.answers import UNSPECIFIED
@@ -95,7 +95,7 @@ class InitiativeView:
     gain: float
     kpi: str
     owner: str
-    cost: float | None  # one-off cost of the plan's actions for it
+    cost: float | None  # the investment of the plan's actions for it (one-off cost and staff time)
     net: float | None  # their yearly benefit less yearly cost
     payback: float | None  # months; None when they never pay back or there is no plan
     never: bool
@@ -178,12 +178,20 @@ def _good_band(q: Question, unit: str, words: Words) -> str:
     if best is None or (best.max is None and best.min is None):
         return ""
     sign, limit = ("≤", best.max) if best.max is not None else ("≥", best.min or 0.0)
-    return f"{sign} {_plain(limit, words.lang)} {unit}".strip()
+    return f"{sign} {_with_unit(limit, unit, words.lang)}"
 
 
 def _plain(value: float, lang: str) -> str:
     """A figure as given: whole numbers without decimals."""
     return number(value, lang, 0) if float(value).is_integer() else number(value, lang)
+
+
+def _with_unit(value: float, unit: str, lang: str) -> str:
+    """A figure and the bank's unit. Banks write units in the plural ("horas", "days"): after
+    exactly 1 the unit goes in brackets, so that no "1 horas" is printed."""
+    if not unit:
+        return _plain(value, lang)
+    return f"{_plain(value, lang)} ({unit})" if value == 1 else f"{_plain(value, lang)} {unit}"
 
 
 def _number_fact(q: Question, result: Result, words: Words) -> NumberFact | None:
@@ -194,10 +202,11 @@ def _number_fact(q: Question, result: Result, words: Words) -> NumberFact | None
     unit = words.bank(q.unit) if q.unit else ""
 
     low, high = min(values), max(values)
-    shown = _plain(low, words.lang) if low == high else f"{_plain(low, words.lang)}–{_plain(high, words.lang)}"
+    shown = (_with_unit(low, unit, words.lang) if low == high
+             else f"{_plain(low, words.lang)}–{_plain(high, words.lang)} {unit}".strip())
     label = words.bank(q.kpis[0]) if q.kpis else _short(words.bank(q.text), 70)
     qr = result.questions.get(q.id)
-    return NumberFact(label, f"{shown} {unit}".strip(), len(values), _good_band(q, unit, words),
+    return NumberFact(label, shown, len(values), _good_band(q, unit, words),
                       qr.score if qr else None)
 
 
@@ -249,11 +258,11 @@ def _initiatives(result: Result, words: Words, ranks: dict[str, int], labels: di
         owners = list(dict.fromkeys(labels.get(a.owner, a.owner) for a in actions if a.owner and bank.departments))
         cost = net = payback = None
         never = False
-        if actions:
-            cost = total(a.one_off_cost for a in actions)
+        if actions:  # as the plan's totals count them: staff time included, by the engine's formula
+            cost = total(a.investment for a in actions)
             net = total(a.net_yearly for a in actions)
-            never = net <= 0
-            payback = 12 * cost / net if not never else None
+            payback = payback_months(cost, net)
+            never = payback is None
         section = next(s for _, s in bank.sections() if s.id == group.section)
         area = next(a for a in bank.areas if a.id == group.area)
         out.append(InitiativeView(
