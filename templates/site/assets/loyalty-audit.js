@@ -1494,6 +1494,30 @@
     });
   }
 
+  /* Each option's help under its label, from the data file: a scale's help is there once,
+     rather than under every question of that scale on every page. The input is described by it
+     (aria-describedby), as a help written in the page would be. */
+  function showOptionHelp() {
+    $$("[data-question]").forEach(function (field) {
+      var q = question(field.getAttribute("data-question"));
+      (q && q.options || []).forEach(function (option, i) {
+        var id = "oh-" + q.id + "-" + (i + 1), help = t(option.help);
+        if (!help || doc().getElementById(id)) { return; }
+        var input = $$("input", field).filter(function (box) {
+          return box.name === "la-" + q.id && box.value === String(option.key);
+        })[0];
+        var label = input && input.parentNode.querySelector(".la-opt__label");
+        if (!label) { return; }
+        var column = el("span", { "class": "la-opt__text" });  /* the label, its help under it, beside the box */
+        label.parentNode.insertBefore(column, label);
+        column.appendChild(label);
+        column.appendChild(el("span", { "class": "la-opt__help", id: id }, [help]));
+        input.setAttribute("aria-describedby", id);
+        input.parentNode.classList.add("la-opt--help");
+      });
+    });
+  }
+
   function setError(field, message) {
     var box = $("[data-la-error]", field), input = $("input[data-number]", field);
     if (box) { box.textContent = message || ""; }
@@ -2672,6 +2696,7 @@
     ui.state = loadState();
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
+    showOptionHelp();
     fillControls();
     showNotice();
     refresh();
