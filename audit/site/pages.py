@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 from ..model import Bank, Section, kind_of, text_of
 from ..model.kinds import KINDS
 from ..resources import packaged_templates
-from ..write.formats import locale_of, long_date
+from ..write.formats import LONG_DATE, base_language, locale_of, long_date
 from ..write.messages import Messages, Words
 from ..write.report.html import sandboxed
 
@@ -274,6 +274,7 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
             "strings": s,
             "pages": pages_map,
             "kinds": kinds_json(),
+            "date_pattern": LONG_DATE.get(base_language(lang)),  # dates as the report writes them
             **({"organisation": organisation} if organisation else {}),
             "options": consultant.payload(),
         })
