@@ -2,8 +2,9 @@
 
 It loads the bank when the configuration is read (a bank error stops the build with the
 same ``path:line`` lines as the command line), generates every page in memory
-(``File.generated``), adds our one script and one stylesheet, sets the navigation, and
-inlines the bank's JSON in each page's ``<head>`` so that the site also works from ``file://``.
+(``File.generated``), adds our one script (minified) and one stylesheet, sets the navigation,
+and writes the bank once per language as a script file that each page loads, so that the site
+also works from ``file://``.
 
 Pages in other languages live under ``<lang>/``. MkDocs has one navigation and one theme
 language per build, so while each page is rendered the plugin gives it its language's
