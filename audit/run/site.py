@@ -29,7 +29,7 @@ from ..model import Bank, text_of
 from ..read.bank import load_bank
 from ..read.messages import load_messages
 from ..site.pages import ASSET_DIR, ASSETS, build_site, site_templates_dir
-from ..site.plugin import asset_files, plain_files
+from ..site.plugin import asset_files, asset_text, plain_files
 from ..write.project import write_project
 from .scaffold import _check_target
 
@@ -117,7 +117,7 @@ def write_site(target: Path, *, bank_dir: Path | None = None, langs: Sequence[st
                           allow_unicode=True, sort_keys=False, width=100)
     files = {"mkdocs.yml": header + body, **{f"docs/{name}": text for name, text in plain_files(content).items()}}
     for name, source in asset_files(template_dirs).items():
-        files[f"docs/{name}"] = source.read_text(encoding="utf-8")
+        files[f"docs/{name}"] = asset_text(source)
     written = write_project(target, files, None, [])
     return PlainSite(target, written, bank, languages)
 

@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 from ..model import Bank, Section, kind_of, text_of
 from ..model.kinds import KINDS
 from ..resources import packaged_templates
-from ..write.formats import locale_of, long_date
+from ..write.formats import LONG_DATE, base_language, locale_of, long_date
 from ..write.messages import Messages, Words
 from ..write.report.html import sandboxed
 
@@ -124,15 +124,22 @@ def _only(value: Any, lang: str, languages: set[str]) -> Any:
 
 
 def for_respondents(bank_json: dict[str, Any]) -> dict[str, Any]:
-    """The bank as respondents may see it: without any question's ``evidence``, which tells
-    the auditor what to ask to see and is not for the people being audited."""
+    """The bank as the pages' script gets it: without any question's ``evidence``, which tells
+    the auditor what to ask to see and is not for the people being audited, and without the
+    descriptions and question help that the pages already print and the script never reads.
+    Options keep their help: the script writes it under each option, so that a scale's help is
+    in the data file once rather than under every question of every page."""
     def question(q: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in q.items() if k != "evidence"}
+        return {k: v for k, v in q.items() if k not in ("evidence", "help")}
 
-    return {**bank_json, "areas": [
-        {**area, "sections": [{**section, "questions": [question(q) for q in section["questions"]]}
-                              for section in area["sections"]]}
-        for area in bank_json["areas"]]}
+    def without(item: dict[str, Any], *keys: str) -> dict[str, Any]:
+        return {k: v for k, v in item.items() if k not in keys}
+
+    return {**without(bank_json, "description"),
+            "profile": [without(p, "help") for p in bank_json.get("profile") or []],
+            "areas": [{**without(area, "description"), "sections": [
+                {**without(section, "description"), "questions": [question(q) for q in section["questions"]]}
+                for section in area["sections"]]} for area in bank_json["areas"]]}
 
 
 def offers_dont_know(q: Any) -> bool:
@@ -267,6 +274,7 @@ def build_site(bank: Bank, messages: Messages, *, languages: Sequence[str] | Non
             "strings": s,
             "pages": pages_map,
             "kinds": kinds_json(),
+            "date_pattern": LONG_DATE.get(base_language(lang)),  # dates as the report writes them
             **({"organisation": organisation} if organisation else {}),
             "options": consultant.payload(),
         })

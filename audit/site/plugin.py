@@ -2,8 +2,9 @@
 
 It loads the bank when the configuration is read (a bank error stops the build with the
 same ``path:line`` lines as the command line), generates every page in memory
-(``File.generated``), adds our one script and one stylesheet, sets the navigation, and
-inlines the bank's JSON in each page's ``<head>`` so that the site also works from ``file://``.
+(``File.generated``), adds our one script (minified) and one stylesheet, sets the navigation,
+and writes the bank once per language as a script file that each page loads, so that the site
+also works from ``file://``.
 
 Pages in other languages live under ``<lang>/``. MkDocs has one navigation and one theme
 language per build, so while each page is rendered the plugin gives it its language's
@@ -21,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import rjsmin
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -47,6 +49,7 @@ from .pages import (
     SitePage,
     build_site,
     parse_deadline,
+    script_json,
     site_templates_dir,
 )
 
@@ -171,6 +174,30 @@ def theme_file_unused(uri: str, search: bool) -> bool:
         return True
     return not search and (uri.startswith("assets/javascripts/lunr/")
                            or uri.startswith("assets/javascripts/workers/search."))
+
+
+_CONFIG_START = '<script id="__config" type="application/json">'
+# A hidden, empty table of contents (every generated page hides it: ``hide: [toc]``)
+_HIDDEN_TOC = re.compile(r'<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" '
+                         r'data-md-type="toc" hidden>\s*<div class="md-sidebar__scrollwrap">\s*'
+                         r'<div class="md-sidebar__inner">\s*<nav class="md-nav md-nav--secondary"[^>]*>\s*</nav>'
+                         r'\s*</div>\s*</div>\s*</div>\s*')
+
+
+def without_search(body: str) -> str:
+    """A page's body without what only the search uses, in a site that has none: the theme's
+    configuration keeps no search worker and no search words, and the empty, hidden table of
+    contents goes (a tenth of a page's weight together)."""
+    body = _HIDDEN_TOC.sub("", body, count=1)
+    start = body.find(_CONFIG_START)
+    end = body.find("</script>", start)
+    if start < 0 or end < 0:
+        return body
+    config = json.loads(body[start + len(_CONFIG_START):end])
+    config.pop("search", None)
+    config["translations"] = {k: v for k, v in (config.get("translations") or {}).items()
+                              if not k.startswith("search.")}
+    return body[:start] + _CONFIG_START + script_json(config) + body[end:]
 
 
 def compact(output: str) -> str:
@@ -301,7 +328,7 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
                 self.urls[(page.key, page.lang)] = file.url
         for uri, source in asset_files([Path(self.config.templates)] if self.config.templates else []).items():
             if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, abs_src_path=str(source)))
+                files.append(File.generated(config, uri, content=asset_text(source)))
         for lang in content.languages:
             if files.get_file_from_path(data_uri(lang)) is None:
                 files.append(File.generated(config, data_uri(lang), content=data_script(content.payloads[lang])))
@@ -383,6 +410,8 @@ class LoyaltyAuditPlugin(BasePlugin[SiteConfig]):  # type: ignore[no-untyped-cal
             head = _ALTERNATE_LINK.sub("", head)
         if not self.theme_languages.get(ours.lang):
             head = _HTML_LANG.sub(f'<html lang="{html.escape(ours.lang)}"', head, count=1)
+        if "search" not in config.plugins:
+            body = without_search(body)
         return compact(head + body)
 
     def on_template_context(self, context: TemplateContext, /, *, template_name: str,
@@ -434,6 +463,13 @@ def plain_files(content: SiteContent, use_directory_urls: bool = False) -> dict[
 
 _EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                   '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+
+
+def asset_text(source: Path) -> str:
+    """One of our assets as the site ships it: the script minified (its comments and indentation
+    are a third of it; the source in ``templates/site/assets/`` keeps them), the stylesheet as written."""
+    text = source.read_text(encoding="utf-8")
+    return str(rjsmin.jsmin(text, keep_bang_comments=True)) if source.suffix == ".js" else text
 
 
 def asset_files(template_dirs: list[Path]) -> dict[str, Path]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -12,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import ROOT, QuietHandler, screenshot
+from site_support import ROOT, SCREENSHOTS, QuietHandler, screenshot
 
-from audit.model import kind_of
+from audit.model import kind_of, text_of
 from audit.read.bank import load_bank
+from audit.site.pages import decimal_text
+from audit.write.formats import long_date
 
 BANK = load_bank(ROOT / "questions")
 PHONE = {"width": 390, "height": 844}
@@ -265,5 +269,78 @@ def test_404_works_under_a_sub_path_and_from_file(browser: Any, default_site: Pa
         tab.wait_for_url(home)
         assert tab.locator("[data-la-page=home]").count() == 1
     assert failed == [missing]  # the missing page itself, nothing the 404 page needs
+    assert not tab.errors
+    tab.context.close()
+
+
+def _pdf_text(pdf: Path) -> list[str]:
+    """Each page of a PDF as pdftotext reads it, its whitespace made single spaces."""
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                           check=True, timeout=120).stdout.split("\f")
+    return [" ".join(page.split()) for page in pages if page.strip()]
+
+
+def test_printed_results_say_who_and_when_and_hold_the_answers(browser: Any, http_url: str,
+                                                                tmp_path: Path) -> None:
+    # an organisation that looks like markup: on paper it is the same characters, never a tag
+    organisation = "Muebles <b>Alba</b> & Hijos"
+    data = response("customer_service", 1)
+    data["organisation"] = organisation
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tab = _open(browser, "light", {"width": 1280, "height": 900})
+    _answered(tab, http_url, path)
+    head = "[data-la-print-head]"
+    assert tab.evaluate(f"() => getComputedStyle(document.querySelector('{head}')).display") == "none"  # screen
+    assert not tab.locator("[data-la-print-answers]").is_visible()
+    tab.emulate_media(media="print")
+    assert tab.evaluate(f"() => getComputedStyle(document.querySelector('{head}')).display") == "grid"
+    today = long_date(dt.date.today(), "es")
+    shown = dict(zip(tab.locator(f"{head} dt").all_inner_texts(), tab.locator(f"{head} dd").all_inner_texts(),
+                     strict=True))
+    assert shown == {"Organización": organisation, "Persona que responde": "Someone in customer_service",
+                     "Departamento": "Atención al cliente", "Fecha": today}
+    assert tab.locator(f"{head} b").count() == 0
+    # one item per answered question, each with its answer in words
+    items = tab.locator(".la-print-answers > li")
+    answered = [q for _, _, q in BANK.questions() if q.id in data["answers"]]
+    assert items.count() == len(answered) == len(BANK.questions())
+    pdf = tmp_path / "results.pdf"
+    tab.pdf(path=str(pdf), format="A4", print_background=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the first page, to look at
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(SCREENSHOTS / "print-results-page1")], check=True, timeout=120)
+    pages = _pdf_text(pdf)
+    first = pages[0]
+    # who and when, at the top of the first page, before the scores
+    for words in ("Organización", organisation, "Departamento", "Atención al cliente", "Fecha", today):
+        assert words in first, words
+    score = tab.inner_text("[data-score=overall]")
+    assert first.index(today) < first.index(score) < first.index(text_of(BANK.areas[0].title, "es"))
+    text = " ".join(pages)
+    assert "Sus respuestas" in text
+    by_shape: dict[str, Any] = {}
+    for q in answered:
+        by_shape.setdefault(kind_of(q).answer, q)
+    assert set(by_shape) >= {"single", "multiple", "numeric"}
+    for shape, q in by_shape.items():
+        value = data["answers"][q.id]
+        options = {o.key: text_of(o.label, "es") for o in q.options or []}
+        if shape == "single":
+            words = options[value]
+        elif shape == "multiple":
+            words = "; ".join(options[k] for k in value)
+        elif shape == "numeric":
+            words = decimal_text(value, "es")
+        else:
+            words = " ".join(value.split())
+        item = tab.locator(f'.la-print-answers > li[data-la-answer="{q.id}"]')
+        assert item.locator(".la-print-answers__a").inner_text().startswith(words), (shape, q.id)
+        assert " ".join(text_of(q.text, "es").split()[:6]) in text, q.id
+        assert words.split(";")[0] in text, (shape, q.id)
+    # the date as the report writes it in each language ("2 December 2026", not Intl's "December 2, 2026")
+    tab.goto(http_url + "en/results.html")
+    assert tab.inner_text("[data-la-print=date]") == long_date(dt.date.today(), "en")
+    assert tab.inner_text("[data-la-print=department]") == "Customer service"
     assert not tab.errors
     tab.context.close()

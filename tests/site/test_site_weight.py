@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 import socket
@@ -13,6 +14,7 @@ from typing import Any
 
 from site_support import DATA_TAG, ROOT, QuietHandler, mkdocs_build, page_data
 
+from audit.model import text_of
 from audit.read.bank import load_bank
 
 KIB = 1024
@@ -47,6 +49,23 @@ def test_every_page_loads_its_language_data_once_and_carries_no_bank(default_sit
     es, en = page_data(default_site / "results.html"), page_data(default_site / "en" / "results.html")
     assert (es["lang"], en["lang"]) == ("es", "en")
     assert es["bank"]["rules"][0]["title"] == {"es": rule["es"]} and en["strings"] != es["strings"]
+
+
+def test_default_site_is_under_one_and_a_half_mib(default_site: Path) -> None:
+    total = sum(p.stat().st_size for p in _files(default_site))
+    assert total < 1.5 * 1024 * KIB, total
+    # what weighed most: a scale's option help under every question that uses it (now in the
+    # data file, once per language) and the script's comments (the site's copy is minified)
+    bank = load_bank(ROOT / "questions")
+    helps = {text_of(o.help, lang) for scale in bank.scales.values() for o in scale if o.help
+             for lang in bank.languages}
+    assert helps
+    for page in default_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not [h for h in helps if html.escape(h, quote=False) in text], page
+    script = (default_site / "assets" / "loyalty-audit" / "loyalty-audit.js").read_text(encoding="utf-8")
+    source = (ROOT / "templates" / "site" / "assets" / "loyalty-audit.js").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in script and len(script) < 0.8 * len(source)
 
 
 def test_no_search_assets_or_source_maps(default_site: Path) -> None:

@@ -1494,6 +1494,30 @@
     });
   }
 
+  /* Each option's help under its label, from the data file: a scale's help is there once,
+     rather than under every question of that scale on every page. The input is described by it
+     (aria-describedby), as a help written in the page would be. */
+  function showOptionHelp() {
+    $$("[data-question]").forEach(function (field) {
+      var q = question(field.getAttribute("data-question"));
+      (q && q.options || []).forEach(function (option, i) {
+        var id = "oh-" + q.id + "-" + (i + 1), help = t(option.help);
+        if (!help || doc().getElementById(id)) { return; }
+        var input = $$("input", field).filter(function (box) {
+          return box.name === "la-" + q.id && box.value === String(option.key);
+        })[0];
+        var label = input && input.parentNode.querySelector(".la-opt__label");
+        if (!label) { return; }
+        var column = el("span", { "class": "la-opt__text" });  /* the label, its help under it, beside the box */
+        label.parentNode.insertBefore(column, label);
+        column.appendChild(label);
+        column.appendChild(el("span", { "class": "la-opt__help", id: id }, [help]));
+        input.setAttribute("aria-describedby", id);
+        input.parentNode.classList.add("la-opt--help");
+      });
+    });
+  }
+
   function setError(field, message) {
     var box = $("[data-la-error]", field), input = $("input[data-number]", field);
     if (box) { box.textContent = message || ""; }
@@ -1711,6 +1735,80 @@
     fillList($("[data-la-list=diagnoses]", page), diagnosesList(result));
     fillList($("[data-la-list=recommendations]", page), recommendationsList(result, 10));
     fillList($("[data-la-list=unanswered]", page), unansweredList(index));
+    fillPrintHead();
+    fillList($("[data-la-list=answers]", page), answersList());
+  }
+
+  /* Who answered and when, at the top of the printed results (as text: these are the respondent's words). */
+  function fillPrintHead() {
+    var head = $("[data-la-print-head]");
+    if (!head) { return; }
+    var values = { organisation: ui.state.organisation, name: ui.state.name,
+      department: ui.state.department ? deptLabel(ui.state.department) : say("department_none"),
+      date: longDate(new Date()) };
+    $$("[data-la-print]", head).forEach(function (node) {
+      node.textContent = values[node.getAttribute("data-la-print")] || "—";
+    });
+  }
+
+  /* A day as the report writes it (audit.write.formats.long_date): the language's CLDR pattern
+     from the data file, the month's name from Intl; ISO where the language has no pattern. */
+  function longDate(day) {
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var iso = day.getFullYear() + "-" + two(day.getMonth() + 1) + "-" + two(day.getDate());
+    var pattern = ui.data.date_pattern, month = null;
+    try {
+      month = new Intl.DateTimeFormat(ui.lang, { day: "numeric", month: "long", year: "numeric" }).formatToParts(day)
+        .filter(function (part) { return part.type === "month"; })[0].value;
+    } catch (e) { month = null; }
+    if (!pattern || !month) { return iso; }
+    return pattern.replace(/'([^']*)'|d+|M+|y+/g, function (token, literal) {
+      if (literal !== undefined) { return literal; }
+      if (token[0] === "d") { return token.length > 1 ? two(day.getDate()) : String(day.getDate()); }
+      if (token[0] === "M") { return token.length > 2 ? month : (token.length > 1 ? two(day.getMonth() + 1) : String(day.getMonth() + 1)); }
+      return String(day.getFullYear());
+    });
+  }
+
+  /* An answer in words: the options' labels, the number with its unit, the text; N/A, "I don't know". */
+  function answerWords(q, value) {
+    var keys = optionKeys(q);
+    if (value === "na" && keys.indexOf("na") < 0) { return say("na"); }
+    if (value === "dont_know" && keys.indexOf("dont_know") < 0) { return say("dont_know"); }
+    var label = function (key) {
+      var option = (q.options || []).filter(function (o) { return String(o.key) === String(key); })[0];
+      return option ? t(option.label) : String(key);
+    };
+    var shape = kindOf(ui.kinds, q).answer;
+    if (shape === "single") { return label(value); }
+    if (shape === "multiple") { return value.length ? value.map(label).join("; ") : say("none_of_these"); }
+    if (typeof value === "number") { return numberText(value) + (q.unit ? " " + t(q.unit) : ""); }
+    return String(value);
+  }
+
+  /* The respondent's answers (and comments), section by section, for the printed results:
+     one item per question, numbered as on its section's page. */
+  function answersList() {
+    var box = el("div", {}), profile = myProfile();
+    ui.bank.areas.forEach(function (area) {
+      area.sections.forEach(function (section) {
+        if (!applies(section.applies_if, profile)) { return; }
+        var items = [];
+        section.questions.forEach(function (q, i) {
+          var answered = has(ui.state.answers, q.id), comment = has(ui.state.comments, q.id) ? ui.state.comments[q.id] : "";
+          if (!answered && !comment) { return; }
+          items.push(el("li", { "data-la-answer": q.id, value: String(i + 1) }, [
+            el("span", { "class": "la-print-answers__q" }, [t(q.text)]), " ",
+            el("strong", { "class": "la-print-answers__a" }, [answered ? answerWords(q, ui.state.answers[q.id]) : "—"]),
+            comment ? el("span", { "class": "la-print-answers__c" }, [say("print_comment") + ": " + comment]) : null
+          ]));
+        });
+        if (!items.length) { return; }
+        box.appendChild(el("h3", {}, [t(area.title) + " · " + t(section.title)]));
+        box.appendChild(el("ol", { "class": "la-print-answers" }, items));
+      });
+    });
+    return box.childNodes.length ? box : el("p", {}, [say("print_none")]);
   }
 
   function fillList(box, node) {
@@ -2635,8 +2733,9 @@
     root.addEventListener("storage", onStorage);
     root.addEventListener("beforeunload", onBeforeUnload);
     ["dragover", "dragleave", "drop"].forEach(function (name) { d.addEventListener(name, onDrag); });
-    root.addEventListener("beforeprint", function () {  /* print what is still unanswered in full */
+    root.addEventListener("beforeprint", function () {  /* print what is still unanswered in full, dated today */
       $$(".la-unanswered details").forEach(function (details) { details.open = true; });
+      if (ui.data) { fillPrintHead(); }
     });
   }
 
@@ -2672,6 +2771,7 @@
     ui.state = loadState();
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
+    showOptionHelp();
     fillControls();
     showNotice();
     refresh();
