@@ -275,7 +275,7 @@ def test_consultant_words_shown_as_text_and_live_scores_off(page: Any, collect_s
         assert page.locator("[data-la-consultant] b").count() == 0
     page.goto(collect_site + "index.html")
     use = page.inner_text("[data-la-use]")
-    assert "nunca muestra su nombre" in use
+    assert "departamentos, no nombres" in use
     assert "Enviar mis respuestas" in page.inner_text(".la-facts")
     # no score while answering; the results page has them all
     page.goto(collect_site + section_path("delivery"))
