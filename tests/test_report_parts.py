@@ -114,22 +114,16 @@ def test_headline_without_rules_compares_nothing(tmp_path: Path) -> None:
     view = _view(tmp_path, areas, [], respondent({"x-q": 1, "shop-q": 1, "service-q": 1}))
     assert not view.headline.fired and view.headline.title == "No diagnostic rule fired"
     assert view.headline.pair is None and view.headline.gap is None
-    assert view.first_steps == []
     assert view.summary.initiatives == [] and view.summary.diagnoses == []
 
 
-def test_what_to_do_first_comes_from_the_data(tmp_path: Path) -> None:
+def test_roadmap_and_disagreement_come_from_the_data(tmp_path: Path) -> None:
     areas = [{"id": "a", "title": "A", "sections": [{"id": "s", "title": "S", "questions": [
         {"id": "q1", "scale": "two", "weight": 3, "effort": "high", "suggestion": "Do the big thing."},
         {"id": "q2", "scale": "two", "effort": "low", "suggestion": "Do the easy thing."}]}]},
              _area("b", "t")]
     view = _view(tmp_path, areas, [], respondent({"q1": 0, "q2": 0, "t-q": 1}, department="d1"),
                  respondent({"q1": 0, "q2": 1, "t-q": 0}, department="d2"))
-    steps = view.first_steps
-    assert steps[0].startswith("Start with quick win #3, in “S”: Do the easy thing.")
-    assert steps[1].startswith("Prepare the biggest lever, #1, in “S”")
-    assert steps[2].startswith("Focus on A")
-    assert steps[3].startswith("Before acting, review “S”") or steps[3].startswith("Before acting, review “T”")
     assert [r.effort for r in view.roadmap[0][2]] == ["low"] and view.roadmap[2][2][0].id == "q1"
     # the team disagrees on q2 (one says yes, one says no); nobody disagrees on q1
     questions = {q.id: q for s in view.areas[0].sections for q in s.questions}

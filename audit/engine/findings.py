@@ -12,9 +12,6 @@ No area or section id is special here: a bank of other areas gets the same treat
   conditions and focus name, and the questions in them.
 - The **initiatives** group the recommendations in focus by section, in the order of their
   best recommendation, topped up from the others when fewer than three sections are in focus.
-- The **first steps** follow the diagnosis: the best quick win and the biggest lever among
-  the recommendations in focus (all of them when none is), the weakest area and the section
-  where departments disagree most.
 """
 
 from __future__ import annotations
@@ -92,41 +89,3 @@ def initiatives(bank: Bank, result: Result, most: int = 5, least: int = 3) -> li
                 groups[section] = Initiative(section, area, [], in_focus)
             groups[section].recommendations.append(rec)
     return list(groups.values())
-
-
-@dataclass
-class AreaGap:
-    """An area with what its recommendations would win."""
-
-    area: str
-    score: float
-    recommendations: int
-    gain: float
-
-
-@dataclass
-class FirstSteps:
-    """What to do first, as picks from the result; the report puts them in words."""
-
-    quick: Recommendation | None  # the best low-effort recommendation
-    lever: Recommendation | None  # the biggest gain, when it is not the quick win
-    weakest: AreaGap | None  # the lowest-scoring area, when it has recommendations
-    disagreement: str | None  # the flagged section with the widest divergence
-
-
-def first_steps(bank: Bank, result: Result) -> FirstSteps:
-    """The picks behind the report's "what to do first"."""
-    recs = [r for r in result.recommendations if r.focus] or result.recommendations
-    quick = next((r for r in recs if r.effort == "low"), None)
-    lever = recs[0] if recs and recs[0] is not quick else None
-    area_of = {q.id: a.id for a, _, q in bank.questions()}
-    scored = [(a.id, node.score) for a in bank.areas if (node := result.areas.get(a.id)) and node.score is not None]
-    weakest = None
-    if len(scored) >= 2:
-        area, score = min(scored, key=lambda t: t[1])
-        own = [r for r in result.recommendations if area_of[r.question] == area]
-        if own:
-            weakest = AreaGap(area, score, len(own), total(r.gain for r in own))
-    flagged = [(node.divergence or 0.0, sid) for sid, node in result.sections.items() if node.flagged]
-    disagreement = max(flagged, key=lambda t: t[0])[1] if flagged else None
-    return FirstSteps(quick, lever, weakest, disagreement)

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ... import __version__
-from ...engine.findings import dimensions_area, first_steps, headline_pair, headline_rule
+from ...engine.findings import dimensions_area, headline_pair, headline_rule
 from ...engine.followup import Change, Followup
 from ...engine.payback import Plan, Totals
 from ...engine.score import Result, target_of
@@ -30,7 +30,7 @@ from ..formats import figure, percent
 from ..messages import Words
 from .business import BusinessView, business_view
 from .charts import Bar, Pair, Palette, Segment, bars, luminance, mix, paired_bars, radar, stacked
-from .summary import Summary, build_summary
+from .summary import Summary, build_summary, sentences
 
 DEFAULT_COLOURS = {"primary": "#1d3557", "accent": "#b5532f", "text": "#1f2328",
                    "muted": "#66707a", "light": "#eef1f5"}
@@ -281,7 +281,6 @@ class Report:
     headline: Headline
     findings: list[Finding]
     top: list[RecView]
-    first_steps: list[str]
     recommendations: list[RecView]
     roadmap: list[tuple[str, str, list[RecView], float]]
     areas: list[AreaView]
@@ -390,12 +389,12 @@ def _headline(bank: Bank, result: Result, words: Words, titles: dict[str, str]) 
     if chosen is not None:
         rule = rules[chosen]
         text = words.bank(rule.text)
-        return Headline(words.bank(rule.title), text, _sentences(text, 430), True, pair_view, gap)
+        return Headline(words.bank(rule.title), text, sentences(text, 430), True, pair_view, gap)
     if result.overall.provisional:
         text = words("headline_thin_text", coverage=percent(result.overall.coverage, words.lang, 0))
-        return Headline(words("headline_thin_title"), text, _sentences(text, 430), False, pair_view, gap)
+        return Headline(words("headline_thin_title"), text, sentences(text, 430), False, pair_view, gap)
     text = words("headline_none_text")
-    return Headline(words("headline_none_title"), text, _sentences(text, 430), False, pair_view, gap)
+    return Headline(words("headline_none_title"), text, sentences(text, 430), False, pair_view, gap)
 
 
 def palette_of(brand: Brand) -> Palette:
@@ -455,7 +454,7 @@ def report_context(result: Result, words: Words, *, brand: Brand | None = None,
         headline=_headline(bank, result, words, titles),
         findings=[Finding(rid, words.bank(rules[rid].title), words.bank(rules[rid].text))
                   for rid in result.diagnoses],
-        top=recs[:TOP], first_steps=_first_steps(result, recs, areas, words), recommendations=recs,
+        top=recs[:TOP], recommendations=recs,
         roadmap=[(effort, words(key), [r for r in recs if r.effort == effort],
                   sum(r.gain for r in recs if r.effort == effort)) for effort, key in EFFORT_GROUPS],
         areas=areas, charts=_charts(bank, areas, dimensions, palette, words, {t for t, _ in emphasised}),
@@ -663,39 +662,3 @@ def _heat(result: Result, areas: list[AreaView], departments: list[DepartmentVie
                                  for d in departments],
                                 sv.figure.divergence, sv.figure.flagged, sv.title in emphasised))
     return rows
-
-
-def _short(text: str, limit: int) -> str:
-    """``text`` cut at a word to at most ``limit`` characters."""
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def _sentences(text: str, limit: int) -> str:
-    """The sentences of ``text`` that fit in ``limit`` characters (at least one, cut if need be)."""
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind(". ", 0, limit), text.rfind("? ", 0, limit), text.rfind("! ", 0, limit))
-    return text[: cut + 1] if cut > 0 else _short(text, limit)
-
-
-def _first_steps(result: Result, recs: list[RecView], areas: list[AreaView], words: Words) -> list[str]:
-    """What to do first (:func:`audit.engine.findings.first_steps`), in words."""
-    picks = first_steps(result.bank, result)
-    by_id = {r.id: r for r in recs}
-    steps: list[str] = []
-    if picks.quick is not None:
-        quick = by_id[picks.quick.question]
-        steps.append(words("step_quick", rank=quick.rank, section=quick.section, advice=_short(quick.advice, 110),
-                           gain=words.num(quick.gain, 2)))
-    if picks.lever is not None:
-        top = by_id[picks.lever.question]
-        steps.append(words("step_lever", rank=top.rank, section=top.section, advice=_short(top.advice, 110),
-                           gain=words.num(top.gain, 2), effort=words(f"effort_{top.effort}").lower()))
-    if picks.weakest is not None:
-        title = next(a.title for a in areas if a.id == picks.weakest.area)
-        steps.append(words("step_focus", area=title, score=words.num(picks.weakest.score),
-                           count=picks.weakest.recommendations, gain=words.num(picks.weakest.gain, 1)))
-    if picks.disagreement is not None:
-        section = next(s for a in areas for s in a.sections if s.id == picks.disagreement)
-        steps.append(words("step_align", section=section.title, divergence=words.num(section.figure.divergence)))
-    return steps
