@@ -244,7 +244,7 @@ def test_provisional_while_answering_and_on_the_results(page: Any, http_url: str
     assert page.locator("[data-diagnosis]").count() == 0
     assert "alcanzan ya su objetivo" not in page.inner_text("main")
     note = page.inner_text("[data-la-ptt-note]")
-    assert "Porcentaje hasta el objetivo" in note and "El objetivo global es 75." in note
+    assert "Cumplimiento del objetivo" in note and "El objetivo global es 75." in note
     target = page.inner_text('[data-target="section:community"]')
     assert re.fullmatch(r"\d+(,\d+)?", target)
 
