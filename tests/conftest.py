@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import subprocess
@@ -142,6 +143,32 @@ def make_bank(folder: Path, questions: list[dict[str, Any]], sections: list[dict
         bank["areas"].append(f"{area['id']}.yaml")
     write_yaml(folder / "bank.yaml", bank)
     return load_bank(folder)
+
+
+# -- the fillable questionnaire -----------------------------------------------------------
+
+def filled_form(blank: Path, values: dict[str, str]) -> bytes:
+    """The form ``blank`` filled as a PDF library fills it: radio groups and check boxes set to
+    their states, text fields to their text."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(blank)
+    fields = reader.get_fields() or {}
+    states: dict[str, str] = {}
+    for name, value in values.items():
+        field = fields[name]
+        if field.get("/FT") == "/Btn" and field.get("/Opt") is not None:  # a radio group: the chosen index
+            states[name] = f"/{[str(o) for o in field['/Opt']].index(value)}"
+        elif field.get("/FT") == "/Btn":
+            states[name] = "/on"
+        else:
+            states[name] = value
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, states, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 # -- files several tests read, made once and while the tests run -------------------------

@@ -10,30 +10,15 @@ from pypdf import PdfReader, PdfWriter
 
 from audit.read.bank import load_bank
 
-from .conftest import MINI, ROOT, checked, cli, made_while_testing, process
+from .conftest import MINI, ROOT, checked, cli, filled_form, made_while_testing, process
 from .reporting import pdftotext
 
 EVIL = '<b>x</b> & "quotes"'
 
 
 def fill(blank: Path, out: Path, values: dict[str, str]) -> Path:
-    """Fill the form as a PDF library would: radio groups and check boxes set to their states."""
-    reader = PdfReader(blank)
-    fields = reader.get_fields() or {}
-    states: dict[str, str] = {}
-    for name, value in values.items():
-        field = fields[name]
-        if field.get("/FT") == "/Btn" and field.get("/Opt") is not None:  # a radio group: the chosen index
-            states[name] = f"/{[str(o) for o in field['/Opt']].index(value)}"
-        elif field.get("/FT") == "/Btn":
-            states[name] = "/on"
-        else:
-            states[name] = value
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        writer.update_page_form_field_values(page, states, auto_regenerate=False)
-    with out.open("wb") as handle:
-        writer.write(handle)
+    """Fill the form as a PDF library would (:func:`tests.conftest.filled_form`) into ``out``."""
+    out.write_bytes(filled_form(blank, values))
     return out
 
 

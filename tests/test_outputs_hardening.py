@@ -30,7 +30,7 @@ from audit.run.form import import_form, write_form
 from audit.run.options import Options
 from audit.run.report import Written, build_report
 
-from .conftest import DATA, MINI
+from .conftest import DATA, MINI, filled_form
 
 ANSWERS = DATA / "mini-answers"
 FILLED = {"respondent.name": "Ana", "respondent.department": "ops", "profile.channel": "both", "answer.q1": "2",
@@ -60,33 +60,13 @@ def tree(root: Path) -> dict[str, bytes | None]:
             for p in sorted(root.rglob("*"))}
 
 
-def fill(blank: Path, values: dict[str, str]) -> bytes:
-    reader = PdfReader(blank)
-    fields = reader.get_fields() or {}
-    states: dict[str, str] = {}
-    for name, value in values.items():
-        field = fields[name]
-        if field.get("/FT") == "/Btn" and field.get("/Opt") is not None:
-            states[name] = f"/{[str(o) for o in field['/Opt']].index(value)}"
-        elif field.get("/FT") == "/Btn":
-            states[name] = "/on"
-        else:
-            states[name] = value
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        writer.update_page_form_field_values(page, states, auto_regenerate=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """A blank and a filled questionnaire, and a report, of the mini bank."""
     folder = tmp_path_factory.mktemp("made")
     write_form(Options(bank=MINI), [], "Acme", folder / "form.pdf")
     build_report([ANSWERS], Options(bank=MINI), output=folder / "report.pdf")
-    return {"blank": (folder / "form.pdf").read_bytes(), "filled": fill(folder / "form.pdf", FILLED),
+    return {"blank": (folder / "form.pdf").read_bytes(), "filled": filled_form(folder / "form.pdf", FILLED),
             "report": (folder / "report.pdf").read_bytes()}
 
 

@@ -27,7 +27,7 @@ from audit.run.form import import_form, write_form
 from audit.run.options import Options
 from audit.run.report import build_report
 
-from .conftest import DATA, MINI
+from .conftest import DATA, MINI, filled_form
 
 ANSWERS = DATA / "mini-answers"
 KINDS = ["form", "report", "plain report"]  # a filled questionnaire; a report, as written and rewritten by pypdf
@@ -40,27 +40,6 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
-def fill(blank: Path, values: dict[str, str]) -> bytes:
-    """The form filled as a PDF library fills it: radio groups and check boxes set to their states."""
-    reader = PdfReader(blank)
-    fields = reader.get_fields() or {}
-    states: dict[str, str] = {}
-    for name, value in values.items():
-        field = fields[name]
-        if field.get("/FT") == "/Btn" and field.get("/Opt") is not None:
-            states[name] = f"/{[str(o) for o in field['/Opt']].index(value)}"
-        elif field.get("/FT") == "/Btn":
-            states[name] = "/on"
-        else:
-            states[name] = value
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        writer.update_page_form_field_values(page, states, auto_regenerate=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """A filled questionnaire of the mini bank and a report of it, as bytes; the report also as
@@ -70,7 +49,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     build_report([ANSWERS], Options(bank=MINI), output=folder / "report.pdf")
     plain = io.BytesIO()
     PdfWriter(clone_from=folder / "report.pdf").write(plain)
-    return {"form": fill(folder / "form.pdf", FILLED), "report": (folder / "report.pdf").read_bytes(),
+    return {"form": filled_form(folder / "form.pdf", FILLED), "report": (folder / "report.pdf").read_bytes(),
             "plain report": plain.getvalue()}
 
 
