@@ -17,7 +17,7 @@ from audit.read.answers import load_responses
 from audit.read.bank import load_bank
 from audit.write.schema import schemas
 
-from .conftest import MINI, ROOT, cli, process
+from .conftest import MINI, ROOT, cli, make_bank, process, respondent, write_yaml
 
 DEMO = ROOT / "examples" / "demo"
 INSTALLED = Path(sys.executable).with_name("loyalty-audit")  # the console script pip installed
@@ -69,6 +69,21 @@ def test_score_table_and_csv() -> None:
     assert all(float(sections[k]["score"]) == v["score"] for k, v in data["sections"].items())
     depts = {(r["department"], r["id"]) for r in rows if r["kind"].startswith("department")}
     assert ("ops", "s1") in depts and ("sales", "overall") in depts
+
+
+def test_score_csv_never_hands_a_spreadsheet_a_formula(tmp_path: Path) -> None:
+    questions = [{"id": "q1", "type": "scale", "text": "=HYPERLINK(\"x\")", "scale": "two"}]
+    sections = [{"id": "sec", "title": "-Entrega\n=1+1", "questions": questions}]
+    make_bank(tmp_path / "bank", questions, sections=sections, departments=[])
+    team = write_yaml(tmp_path / "team.yaml", {"bank": "test", "respondents": [
+        respondent({"q1": 1}, department="@ops"), respondent({"q1": 0}, department="@ops")]})
+    done = cli("score", "--bank", str(tmp_path / "bank"), "--format", "csv", str(team))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    titles = {r["id"]: r["title"] for r in rows if not r["kind"].startswith("department")}
+    assert titles["q1"] == "'=HYPERLINK(\"x\")" and titles["sec"] == "'-Entrega\n'=1+1"
+    assert {r["department"] for r in rows if r["kind"].startswith("department")} == {"'@ops"}
+    assert float(next(r for r in rows if r["kind"] == "overall")["score"]) == 50.0  # numbers untouched
 
 
 def test_template_round_trip(tmp_path: Path) -> None:

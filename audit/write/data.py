@@ -16,6 +16,7 @@ from ..engine.followup import Followup
 from ..engine.score import Node, Result
 from ..model import Bank, Team, text_of
 from ..model.answers import as_written
+from .sheet import formula_safe
 
 
 def to_json(result: Result, followup: Followup | None = None) -> str:
@@ -35,6 +36,10 @@ def to_csv(result: Result, lang: str | None = None) -> str:
     """One row per reported figure: overall, areas, sections, questions, departments."""
     lang = lang or result.bank.languages[0]
     titles = titles_of(result.bank, lang)
+
+    def title(ident: str) -> str:  # the bank's words: data, never a formula
+        return formula_safe(titles.get(ident, ""))
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["kind", "id", "title", "department", "score", "level", "divergence",
@@ -42,7 +47,7 @@ def to_csv(result: Result, lang: str | None = None) -> str:
                      "focus"])
 
     def row(kind: str, ident: str, node: Node) -> None:
-        writer.writerow([kind, ident, titles.get(ident, ""), "", _num(node.score), node.level or "",
+        writer.writerow([kind, ident, title(ident), "", _num(node.score), node.level or "",
                          _num(node.divergence), str(node.flagged).lower(), "", "", "", "", _num(node.coverage),
                          str(node.provisional).lower(), "", ""])
 
@@ -54,14 +59,14 @@ def to_csv(result: Result, lang: str | None = None) -> str:
     gains = {r.question: r for r in result.recommendations}
     for ident, q in result.questions.items():
         rec = gains.get(ident)
-        writer.writerow(["question", ident, titles.get(ident, ""), "", _num(q.score), "", "", "",
+        writer.writerow(["question", ident, title(ident), "", _num(q.score), "", "", "",
                          repr(q.share), q.answered, repr(rec.gain) if rec else "",
                          rec.effort if rec else "", "", "", q.dont_know, " ".join(rec.focus) if rec else ""])
     for key, dept in result.departments.items():
-        writer.writerow(["department", "overall", "", key, _num(dept.overall)] + [""] * 11)
+        writer.writerow(["department", "overall", "", formula_safe(key), _num(dept.overall)] + [""] * 11)
         for ident, value in {**dept.areas, **dept.sections}.items():
             kind = "area" if ident in dept.areas else "section"
-            writer.writerow([f"department-{kind}", ident, titles.get(ident, ""), key, _num(value)]
+            writer.writerow([f"department-{kind}", ident, title(ident), formula_safe(key), _num(value)]
                             + [""] * 11)
     return out.getvalue()
 

@@ -391,10 +391,15 @@ def _csv_text(value: Any, words: Words) -> Any:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
-        value = _FORMULA_AFTER_BREAK.sub(r"\1'", value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
+        return formula_safe(value)
     return value
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet opening a CSV file shows it, never run as a formula: a quote
+    before a formula's first character, at the start and after each line break."""
+    text = _FORMULA_AFTER_BREAK.sub(r"\1'", text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _breaks(row: Row) -> bool:
