@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, replace
 
 from ..model import total
-from ..model.plan import QUARTER, Action, PlanInput
+from ..model.plan import QUARTER, Action, Costs, PlanInput, payback_months
 from .score import Result, applies
 
 BENEFIT_CUT = 0.3  # the sensitivity: every benefit 30 % lower
@@ -36,7 +36,7 @@ DEFAULT_YEARS = 3  # the cash flow covers at least this many years, and every ye
 
 
 @dataclass
-class Totals:
+class Totals(Costs):
     """The sums of one quarter's actions, or of the whole plan."""
 
     label: str
@@ -50,23 +50,6 @@ class Totals:
     yearly_internal_cost: float = 0.0  # staff time to run, every year, in money
     internal_hours: float = 0.0
     yearly_internal_hours: float = 0.0
-
-    @property
-    def investment(self) -> float:
-        return self.one_off_cost + self.internal_cost
-
-    @property
-    def running_cost(self) -> float:
-        return self.yearly_cost + self.yearly_internal_cost
-
-    @property
-    def net_yearly(self) -> float:
-        return self.yearly_benefit - self.running_cost
-
-    @property
-    def payback_months(self) -> float | None:
-        """Months until these actions together recover their investment, every one of them running."""
-        return payback_months(self.investment, self.net_yearly)
 
 
 @dataclass
@@ -118,15 +101,6 @@ class Plan:
     def payback_months(self) -> float | None:
         """The whole plan's payback in months (every action counted, every action running); None: never."""
         return self.case.payback_months if self.case is not None else None
-
-
-def payback_months(investment: float, net_yearly: float) -> float | None:
-    """12 x investment / net yearly benefit; None when the net is not positive (or the months
-    too many to count)."""
-    if net_yearly <= 0:
-        return None
-    months = 12 * investment / net_yearly
-    return months if math.isfinite(months) else None
 
 
 def _start_month(quarter: str, first_year: int) -> int:

@@ -34,6 +34,7 @@ back (:mod:`audit.engine.payback`, which also makes the whole plan's business ca
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -87,8 +88,56 @@ class PlanFile(Model):
     actions: Annotated[list[ActionFile], Field(min_length=1)]
 
 
+def payback_months(investment: float, net_yearly: float) -> float | None:
+    """12 x investment / net yearly benefit; None when the net is not positive (or the months
+    too many to count)."""
+    if net_yearly <= 0:
+        return None
+    months = 12 * investment / net_yearly
+    return months if math.isfinite(months) else None
+
+
+class Costs:
+    """What launching and running cost, what is left every year and the payback, from the
+    amounts of one action or of several together (the staff time counted as a cost)."""
+
+    one_off_cost: float
+    yearly_cost: float
+    yearly_benefit: float
+
+    @property
+    def internal_cost(self) -> float:
+        """The staff time it takes to launch, in money."""
+        raise NotImplementedError
+
+    @property
+    def yearly_internal_cost(self) -> float:
+        """The staff time it takes to run every year, in money."""
+        raise NotImplementedError
+
+    @property
+    def investment(self) -> float:
+        """What launching costs: the one-off cost and the staff time."""
+        return self.one_off_cost + self.internal_cost
+
+    @property
+    def running_cost(self) -> float:
+        """What running costs every year: the yearly cost and the staff time."""
+        return self.yearly_cost + self.yearly_internal_cost
+
+    @property
+    def net_yearly(self) -> float:
+        """What is left of a year's benefit once the running costs (staff time included) are paid."""
+        return self.yearly_benefit - self.running_cost
+
+    @property
+    def payback_months(self) -> float | None:
+        """Months until the investment is recovered, everything running; None when it never is."""
+        return payback_months(self.investment, self.net_yearly)
+
+
 @dataclass
-class Action:
+class Action(Costs):
     """One costed action, with its payback and the recommendations it addresses."""
 
     id: str
@@ -119,30 +168,8 @@ class Action:
         return self.yearly_internal_hours * self.hourly_cost
 
     @property
-    def investment(self) -> float:
-        """What launching it costs: the one-off cost and the staff time."""
-        return self.one_off_cost + self.internal_cost
-
-    @property
-    def running_cost(self) -> float:
-        """What running it costs every year: the yearly cost and the staff time."""
-        return self.yearly_cost + self.yearly_internal_cost
-
-    @property
-    def net_yearly(self) -> float:
-        """What the action brings in a year once its running costs (staff time included) are paid."""
-        return self.yearly_benefit - self.running_cost
-
-    @property
     def pays_back(self) -> bool:
         return self.net_yearly > 0
-
-    @property
-    def payback_months(self) -> float | None:
-        """Months until the investment is recovered; None when it never is."""
-        if not self.pays_back:
-            return None
-        return 12 * self.investment / self.net_yearly
 
 
 @dataclass

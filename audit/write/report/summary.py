@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 from ...engine.findings import headline_rule, initiatives, questions_under, rule_refs
 from ...engine.followup import Followup
-from ...engine.payback import Plan, payback_months
+from ...engine.payback import Plan
 from ...engine.score import Result, target_of
 from ...model import DONT_KNOW, NA, Question, total
 from ...model.answers import UNSPECIFIED
 from ...model.findings import ConsultantFindings
+from ...model.plan import payback_months
 from ..formats import long_date, money, number, percent
 from ..messages import Words
 
