@@ -22,7 +22,7 @@ from ..model.form import META_KEY
 from ..resources import packaged_templates
 from .messages import Words
 from .report.html import sandboxed
-from .report.pdf import file_url, locked_fetcher, weasyprint_errors, weasyprint_warnings
+from .report.pdf import file_url, locked_fetcher, objects_held_still, weasyprint_errors, weasyprint_warnings
 
 
 def default_form_templates() -> Path:
@@ -82,7 +82,7 @@ def render_form(bank: Bank, words: Words, profile: dict[str, str],
     root = default_form_templates()
     html = form_html(bank, words, profile, organisation)
     fetcher = locked_fetcher([root])
-    with weasyprint_errors(root), weasyprint_warnings():
+    with weasyprint_errors(root), weasyprint_warnings(), objects_held_still():
         document = HTML(string=html, base_url=file_url(root) + "/", url_fetcher=fetcher).render(
             font_config=FontConfiguration(), pdf_forms=True)
         raw = document.write_pdf()

@@ -11,6 +11,7 @@ another file or touch the network.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import warnings as warnings_module
@@ -124,6 +125,22 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 
 
 @contextmanager
+def objects_held_still() -> Iterator[None]:
+    """The objects alive before a rendering (the bank, the answers, the result, the view, the
+    modules) kept out of the garbage collector's passes while WeasyPrint lays out the pages.
+
+    Laying out allocates boxes by the hundred thousand, and each full pass of the collector
+    walked every object of the program again: about a twentieth of the rendering time. The
+    boxes themselves are collected as before; the objects set aside rejoin the collector after.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
 def weasyprint_errors(where: Path) -> Iterator[None]:
     try:
         yield
@@ -209,7 +226,7 @@ def render_pdf(html: str, base_url: str, fetcher: LockedFetcher,
 
     options: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True, "attachments": files,
                                "custom_metadata": False}
-    with weasyprint_errors(fetcher.template_roots[0]), weasyprint_warnings() as warnings:
+    with weasyprint_errors(fetcher.template_roots[0]), weasyprint_warnings() as warnings, objects_held_still():
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=FontConfiguration(), pdf_tags=True)
         with warnings_module.catch_warnings():
