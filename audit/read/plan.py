@@ -112,8 +112,7 @@ def _overflows(doc: Document, actions: list[Action]) -> list[Problem]:
     if problems:
         return problems
     for i, action in enumerate(actions):
-        months = action.payback_months
-        if months is not None and not math.isfinite(months):
+        if action.pays_back and not math.isfinite(12 * action.investment / action.net_yearly):
             problems.append(doc.problem(("actions", i, "one_off_cost"), f"the payback of action '{action.id}' "
                                         f"(12 x {action.investment:g} / {action.net_yearly:g}) is too large to "
                                         "compute; expected amounts in whole currency units, such as 12000"))
