@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -10,16 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, QuietHandler, mkdocs_build
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, V2_BANK, QuietHandler, made_once, mkdocs_build
+
+
+def _build_default_site(folder: Path) -> None:
+    run = mkdocs_build(ROOT / "mkdocs.yml", folder / "site")
+    assert run.returncode == 0, run.stderr
 
 
 @pytest.fixture(scope="session")
 def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's site (mkdocs.yml, the default bank), built once."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    run = mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert run.returncode == 0, run.stderr
-    return site
+    """The repository's site (mkdocs.yml, the default bank), built once for the whole run."""
+    return made_once(tmp_path_factory, "default-site", _build_default_site) / "site"
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +80,27 @@ def page(browser: Any) -> Iterator[Any]:
     finally:
         context.close()
 
+
+def _build_v2_site(work: Path) -> None:
+    (work / "docs").mkdir()
+    config = work / "mkdocs.yml"
+    config.write_text(f"site_name: Test\ndocs_dir: docs\nuse_directory_urls: false\ntheme:\n  name: material\n"
+                      f"  font: false\nplugins:\n  - loyalty-audit:\n      bank: {json.dumps(str(V2_BANK))}\n",
+                      encoding="utf-8")
+    run = mkdocs_build(config, work / "site")
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.fixture(scope="session")
+def v2_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site of the v2 bank of the vectors (min_group 2, min_coverage 0.6), built once, served."""
+    work = made_once(tmp_path_factory, "v2-site", _build_v2_site)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(work / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, screenshot
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, axe_violations, screenshot, serious, with_axe
 
 from audit.engine.score import applies
 from audit.model import kind_of, text_of
 from audit.read.bank import load_bank
 from audit.site.pages import decimal_text
 from audit.write.formats import number
+from tests.conftest import cli
 
 BANK = load_bank(ROOT / "questions")
 DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"
@@ -41,8 +40,45 @@ def section_title(section_id: str, lang: str) -> str:
     return next(text_of(s.title, lang) for _, s in BANK.sections() if s.id == section_id)
 
 
+# How many presses of Tab take the focus from where it is to the first tab stop matching the
+# selector, in the page's sequential focus order as Chromium keeps it (document order, hidden and
+# disabled controls left out, one stop per radio group: its checked radio, else its first; after
+# the last, the first again); null where that order cannot be told from the document (a positive
+# tabindex, focus on no stop) or no stop matches.
+TAB_PRESSES_JS = """sel => {
+  const active = document.activeElement;
+  const visible = e => e.checkVisibility({visibilityProperty: true});
+  const radios = e => Array.from(document.querySelectorAll('input[type=radio]'))
+    .filter(r => r.name === e.name && r.form === e.form && visible(r));
+  const stops = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    if (e.tabIndex > 0) { return null; }
+    if (e.tabIndex < 0 || e.disabled || e.closest('[inert]') || !visible(e)) { continue; }
+    if (e.type === 'radio' && e.name) {
+      const group = radios(e);
+      const chosen = group.includes(active) ? active : (group.find(r => r.checked) || group[0]);
+      if (e !== chosen) { continue; }
+    }
+    stops.push(e);
+  }
+  const from = active === document.body || !active ? -1 : stops.indexOf(active);
+  if (active !== document.body && active && from < 0) { return null; }
+  const to = stops.findIndex((e, i) => i >= from && e.matches(sel));
+  if (to >= 0) { return to - from; }
+  // past the last stop the focus leaves the page (one press), the next press comes back to the first
+  const back = stops.findIndex(e => e.matches(sel));
+  return back < 0 ? null : stops.length - from + back;
+}"""
+
+
 def tab_to(tab: Any, selector: str, limit: int = 120) -> None:
-    """Press Tab until the focused element matches ``selector``: keyboard only."""
+    """Press Tab until the focused element matches ``selector``: keyboard only.
+
+    The presses the page's tab order needs are counted first (TAB_PRESSES_JS), then pressed, so
+    that the focus is looked at once rather than after each press; where the count falls short,
+    Tab goes on one press at a time."""
+    for _ in range(tab.evaluate(TAB_PRESSES_JS, selector) or 0):
+        tab.keyboard.press("Tab")
     for _ in range(limit):
         if tab.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
@@ -63,28 +99,79 @@ def bank_data(tab: Any) -> dict[str, Any]:
     return data
 
 
-def answer_with_keyboard(tab: Any, q: dict[str, Any], shape: str, i: int) -> None:
+class Keyboard:
+    """A respondent who uses the keyboard only: Tab to reach a control, Space, arrows and keys."""
+
+    def __init__(self, tab: Any) -> None:
+        self.tab = tab
+
+    def follow(self, selector: str) -> None:
+        follow(self.tab, selector)
+
+    def type(self, selector: str, text: str) -> None:
+        tab_to(self.tab, selector)
+        self.tab.keyboard.type(text)
+
+    def toggle(self, selector: str) -> None:
+        """Tick the first box (or radio) ``selector`` matches."""
+        tab_to(self.tab, selector)
+        self.tab.keyboard.press("Space")
+
+    def choose(self, field: str, steps: int) -> None:
+        """The radio ``steps`` after the first of the group in ``field``."""
+        self.toggle(f"{field} input[type=radio]")
+        for _ in range(steps):
+            self.tab.keyboard.press("ArrowDown")
+
+    def press(self, selector: str) -> None:
+        tab_to(self.tab, selector)
+        self.tab.keyboard.press("Enter")
+
+
+class Pointer:
+    """The same respondent with a mouse: clicks, and text put into the fields."""
+
+    def __init__(self, tab: Any) -> None:
+        self.tab = tab
+
+    def follow(self, selector: str) -> None:
+        with self.tab.expect_navigation():
+            self.tab.locator(selector).first.click()
+
+    def type(self, selector: str, text: str) -> None:
+        """Text into a field; in a list, the option of that name."""
+        field = self.tab.locator(selector).first
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(label=text)
+        else:
+            field.fill(text)
+
+    def toggle(self, selector: str) -> None:
+        self.tab.locator(selector).first.click()
+
+    def choose(self, field: str, steps: int) -> None:
+        radios = self.tab.locator(f"{field} input[type=radio]:visible")
+        radios.nth(steps % radios.count()).click()
+
+    def press(self, selector: str) -> None:
+        self.tab.locator(selector).first.click()
+
+
+def answer(hands: Keyboard | Pointer, q: dict[str, Any], shape: str, i: int) -> None:
     """Answer ``q`` by its answer's shape (the page's kinds table), as a tool would."""
     field = f'[data-question="{q["id"]}"]'
-    assert tab.get_attribute(field, "data-answer") == shape
+    assert hands.tab.get_attribute(field, "data-answer") == shape
     if shape == "single":
-        tab_to(tab, f"{field} input[type=radio]")
-        tab.keyboard.press("Space")
-        steps = len(q["options"]) if q["na"] and i % 9 == 0 else i % len(q["options"])
-        for _ in range(steps):
-            tab.keyboard.press("ArrowDown")
+        hands.choose(field, len(q["options"]) if q["na"] and i % 9 == 0 else i % len(q["options"]))
     elif shape == "multiple":
         keys = [o["key"] for o in q["options"]]
         for key in sorted({keys[i % len(keys)], keys[(i + 2) % len(keys)]}, key=keys.index):
-            tab_to(tab, f'{field} input[value="{key}"]')
-            tab.keyboard.press("Space")
+            hands.toggle(f'{field} input[value="{key}"]')
     elif shape == "numeric":
         lo, hi = q["range"] or (0, 10)
-        tab_to(tab, f"{field} input[data-number]")
-        tab.keyboard.type(decimal_text(lo + (hi - lo) * (i % 5) / 4, page_lang(tab)))
+        hands.type(f"{field} input[data-number]", decimal_text(lo + (hi - lo) * (i % 5) / 4, page_lang(hands.tab)))
     else:
-        tab_to(tab, f"{field} textarea")
-        tab.keyboard.type("Typed with the keyboard.")
+        hands.type(f"{field} textarea", "Typed with the keyboard.")
 
 
 def checked_state(tab: Any) -> list[Any]:
@@ -94,9 +181,9 @@ def checked_state(tab: Any) -> list[Any]:
                              " e.type === 'radio' || e.type === 'checkbox' ? e.checked : e.value)", selector))
 
 
-def cli_scores(files: list[Path]) -> dict[str, Any]:
-    run = subprocess.run([sys.executable, "-m", "audit", "score", "--bank", str(ROOT / "questions"), "--format", "json",
-                          *map(str, files)], capture_output=True, text=True, check=False)
+def cli_scores(files: list[Path], bank: Path = ROOT / "questions") -> dict[str, Any]:
+    """What ``loyalty-audit score --bank BANK --format json FILES`` prints (the command run in this process)."""
+    run = cli("score", "--bank", str(bank), "--format", "json", *map(str, files))
     assert run.returncode == 0, run.stderr
     result: dict[str, Any] = json.loads(run.stdout)
     return result
@@ -148,26 +235,26 @@ def stored(tab: Any) -> Any:
     return tab.evaluate("() => Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]))")
 
 
-# -- the respondent's whole journey, by keyboard -------------------------------------------
+# -- the respondent's whole journey ---------------------------------------------------------
+# By keyboard from the web server; with the mouse from file:// (what the keyboard does on a page
+# does not hang on where the page came from, what is kept, exported and scored may).
 
-def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, base_url: str, tmp_path: Path,
-                                                                  request: pytest.FixtureRequest) -> None:
-    mode = "file" if base_url.startswith("file:") else "http"
+@pytest.mark.parametrize(("scheme", "hands"), [("http", Keyboard), ("file", Pointer)])
+def test_fill_everything_then_reload_export_and_score(page: Any, default_site: Path, tmp_path: Path, scheme: str,
+                                                      hands: type[Keyboard | Pointer],
+                                                      request: pytest.FixtureRequest) -> None:
+    base_url = request.getfixturevalue("http_url") if scheme == "http" else default_site.as_uri() + "/"
+    by = hands(page)
     page.goto(base_url + "index.html")
-    follow(page, ".la-start a.md-button--primary")
+    by.follow(".la-start a.md-button--primary")
     assert page.url.endswith("about.html")
 
-    tab_to(page, "[data-respondent=organisation]")
-    page.keyboard.type("Ñandú & Hijos <S.L.>")
-    tab_to(page, "[data-respondent=name]")
-    page.keyboard.type("Ana")
-    tab_to(page, "[data-respondent=department]")
-    page.keyboard.type("Marketing")
+    by.type("[data-respondent=organisation]", "Ñandú & Hijos <S.L.>")
+    by.type("[data-respondent=name]", "Ana")
+    by.type("[data-respondent=department]", "Marketing")
     assert page.input_value("[data-respondent=department]") == "marketing"
-    tab_to(page, '[data-profile="channel"] input')
-    page.keyboard.press("Space")  # physical shop only: the online store section must vanish
-    tab_to(page, '[data-profile="market"] input')
-    page.keyboard.press("Space")
+    by.toggle('[data-profile="channel"] input')  # physical shop only: the online store section must vanish
+    by.toggle('[data-profile="market"] input')
     online = page.locator("a.md-nav__link[href$='online_store.html']")
     assert not online.is_visible()
     first = {p.id: p.options[0].key for p in BANK.profile}
@@ -175,36 +262,36 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
     assert "online_store" not in applying
     assert page.inner_text("[data-la-applies]") == \
         f"{len(applying)} de {len(BANK.sections())} secciones aplican a su organización."
-    screenshot(page, f"about-{mode}")
+    screenshot(page, f"about-{scheme}")
 
-    follow(page, ".la-start a.md-button--primary")
+    by.follow(".la-start a.md-button--primary")
     # the navigation holds the open area only (navigation.prune): here, the online store's
     assert online.count() == 1 and not online.is_visible()
     seen: list[str] = []
     answered = 0
+    data = bank_data(page)  # the page language's (every page of the journey is in Spanish)
     while "finish.html" not in page.url:
         section = page.get_attribute("[data-la-page]", "data-section")
         assert section and section not in seen
         seen.append(section)
-        data = bank_data(page)
         qs = [q for a in data["bank"]["areas"] for s in a["sections"] if s["id"] == section for q in s["questions"]]
         for q in qs:
             if page.locator(f'[data-la-q="{q["id"]}"]').is_hidden():
                 continue
-            answer_with_keyboard(page, q, data["kinds"][q["type"]]["answer"], answered)
+            answer(by, q, data["kinds"][q["type"]]["answer"], answered)
             answered += 1
-        tab_to(page, f'[data-comment="{qs[0]["id"]}"]')
-        page.keyboard.type(f"Comment on {section}.")
+            if q is qs[0]:  # a comment on the section's first question, typed in the box under it
+                by.type(f'[data-comment="{q["id"]}"]', f"Comment on {section}.")
         if len(seen) == 2:
-            screenshot(page, f"section-{mode}", full_page=False)
-        follow(page, "[data-la-next]")
+            screenshot(page, f"section-{scheme}", full_page=False)
+        by.follow("[data-la-next]")
     assert seen == applying
     assert page.inner_text("[data-progress=overall]").endswith("100\u00a0% · terminado")
     assert page.inner_text("[data-la-list=unanswered]") == "Todas las preguntas que aplican están respondidas."
     assert page.inner_text("[data-la-finish-status]").startswith("Completo")
-    follow(page, ".la-next a")
+    by.follow(".la-next a")
     assert page.url.endswith("results.html")
-    screenshot(page, f"results-{mode}")
+    screenshot(page, f"results-{scheme}")
 
     # kept through reload and navigation
     page.goto(base_url + "back_office/delivery.html")
@@ -220,8 +307,7 @@ def test_fill_everything_by_keyboard_then_reload_export_and_score(page: Any, bas
     # export one file; the command line scores it to what the page shows
     page.goto(base_url + "results.html")
     with page.expect_download() as info:
-        tab_to(page, "[data-action=export]")
-        page.keyboard.press("Enter")
+        by.press("[data-action=export]")
     download = info.value
     assert re.fullmatch(r"nandu-hijos-s-l-marketing-[0-9a-f]{8}-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
     exported = tmp_path / download.suggested_filename
@@ -471,9 +557,7 @@ def _all_pages() -> list[str]:
 
 
 def test_axe_finds_no_serious_problem_on_any_page(page: Any, http_url: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
+    with_axe(page.context)
     page.goto(http_url + "index.html")
     import_file(page, DEMO / "02-marketing.json")
     problems = []
@@ -484,10 +568,9 @@ def test_axe_finds_no_serious_problem_on_any_page(page: Any, http_url: str) -> N
             page.set_input_files("[data-team-files]", [str(f) for f in sorted(DEMO.glob("0*.json"))])
             page.wait_for_selector("[data-team-result]:not([hidden])")
         page.keyboard.press("Tab")  # a focus ring on screen, as a keyboard user sees it
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+        for violation in serious(axe_violations(page)):
+            targets = [n["target"] for n in violation["nodes"]][:3]
+            problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
     assert len(pages) == 50
     assert not problems, "\n".join(problems)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from site_support import ROOT, QuietHandler, mkdocs_build, screenshot
+from site_support import ROOT, QuietHandler, axe_violations, mkdocs_build, screenshot, serious, with_axe
 from starlette.types import ASGIApp, Receive, Scope, Send
 from test_site_browser import BANK, DEMO, assert_page_shows, cli_scores, counted, import_file, stored
 from test_site_respondent import first_single, saved, section_path
@@ -397,8 +397,7 @@ def test_send_from_file_url(page: Any, collect_build: tuple[str, Path], collecto
 
 def test_axe_on_the_consultant_box_and_the_send_outcomes(tab: Any, collect_site: str,
                                                          collector: Served) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
+    with_axe(tab.context)
     answer_some(tab, collect_site, 2)
     problems = []
     for path, token in (("index.html", TOKEN), ("finish.html", TOKEN), ("finish.html", "another-token-0123456789"),
@@ -408,7 +407,6 @@ def test_axe_on_the_consultant_box_and_the_send_outcomes(tab: Any, collect_site:
             with collector.set_up_for(token=token):
                 tab.click("[data-la-send] > p [data-action=submit]")
                 tab.wait_for_selector("[data-la-send-status] :is([data-sent], [data-send-error])")
-        for violation in Axe().run(tab).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                problems.append(f"{path}: {violation['id']} {[n['target'] for n in violation['nodes']][:3]}")
+        for violation in serious(axe_violations(tab)):
+            problems.append(f"{path}: {violation['id']} {[n['target'] for n in violation['nodes']][:3]}")
     assert not problems, "\n".join(problems)

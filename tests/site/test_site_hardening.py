@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from site_support import ROOT, mkdocs_build
+from site_support import ROOT, axe_violations, mkdocs_build
 
 DEMO = ROOT / "tests" / "vectors" / "cases" / "default-demo"
 MESSAGES = yaml.safe_load((ROOT / "templates" / "site" / "messages.yaml").read_text(encoding="utf-8"))
@@ -101,8 +101,6 @@ def test_a_title_with_an_ampersand_is_escaped_once(tmp_path: Path) -> None:
 # -- 18: links in text are told apart without colour -----------------------------------------------
 
 def test_not_applicable_notice_passes_axe(page: Any, http_url: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(http_url + "about.html")
     page.check('[data-profile="channel"] input[value="online"]')
     page.goto(http_url + "front_office/storefront_physical.html")
@@ -112,6 +110,6 @@ def test_not_applicable_notice_passes_axe(page: Any, http_url: str) -> None:
         "() => getComputedStyle(document.querySelector('[data-la-not-applicable] a')).textDecorationLine")
     assert "underline" in decoration
     problems = [f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                for v in Axe().run(page).response["violations"]
+                for v in axe_violations(page)
                 if v["id"] == "link-in-text-block" or v["impact"] in ("serious", "critical")]
     assert not problems, "\n".join(problems)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import ROOT, SCREENSHOTS, QuietHandler, screenshot
+from site_support import ROOT, SCREENSHOTS, QuietHandler, axe_violations, screenshot, serious, with_axe
 
 from audit.model import kind_of, text_of
 from audit.read.bank import load_bank
@@ -163,10 +163,8 @@ def test_phone_bar_one_line_and_results_table_wraps_words(browser: Any, http_url
 
 def test_axe_finds_nothing_serious_in_either_scheme(browser: Any, http_url: str, scheme: str,
                                                     responses: list[Path]) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     tab = _open(browser, scheme, {"width": 1280, "height": 900})
+    with_axe(tab.context)
     _answered(tab, http_url, responses[0])
     area, section = BANK.sections()[1]
     found = []
@@ -176,11 +174,10 @@ def test_axe_finds_nothing_serious_in_either_scheme(browser: Any, http_url: str,
         else:
             tab.goto(http_url + path)
         assert tab.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
-        tab.locator(".la-page .md-button").first.hover()  # a pointed-at button too,
-        tab.wait_for_timeout(400)  # once its colours have changed (Material eases them in 125 ms)
-        for violation in axe.run(tab).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                found.append((path, violation["id"], [n["target"] for n in violation["nodes"]][:5]))
+        tab.locator(".la-page .md-button").first.hover()  # a pointed-at button too (axe_violations waits
+        # for its colours to have changed: Material eases them in)
+        for violation in serious(axe_violations(tab)):
+            found.append((path, violation["id"], [n["target"] for n in violation["nodes"]][:5]))
         screenshot(tab, f"axe-{path.replace('/', '-')}-{scheme}", full_page=False)
     assert found == []
     assert not tab.errors

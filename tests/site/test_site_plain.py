@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from site_support import DATA_TAG, ROOT, QuietHandler, mkdocs_build, page_data, screenshot
+from site_support import DATA_TAG, ROOT, QuietHandler, made_once, mkdocs_build, page_data, screenshot
 from test_site_browser import assert_page_shows, cli_scores
 
 from audit.read.bank import load_bank
@@ -25,29 +25,35 @@ from tests.conftest import cli
 BANK = load_bank(ROOT / "questions")
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("plain") / "project"
+def _make_project(folder: Path) -> None:
+    root = folder / "project"
     ran = cli("site", "-o", str(root))
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith(f"wrote {root}/ (")
-    return root
 
 
 @pytest.fixture(scope="module")
-def builds(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The project built by ``mkdocs build --strict`` and by ``zensical build --strict``."""
-    work = tmp_path_factory.mktemp("builds")
-    mkdocs_site = work / "mkdocs"
-    run = mkdocs_build(project / "mkdocs.yml", mkdocs_site)
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What ``loyalty-audit site -o FOLDER`` writes, made once for the whole run."""
+    return made_once(tmp_path_factory, "plain-project", _make_project) / "project"
+
+
+def _build(project: Path, work: Path) -> None:
+    run = mkdocs_build(project / "mkdocs.yml", work / "mkdocs")
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr
-    zensical_site = project / "site"
     run = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=project,
                          capture_output=True, text=True, timeout=600, check=False,
                          env={**os.environ, "NO_COLOR": "1"})
     assert run.returncode == 0, run.stdout + run.stderr
-    return {"mkdocs": mkdocs_site, "zensical": zensical_site}
+
+
+@pytest.fixture(scope="module")
+def builds(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The project built by ``mkdocs build --strict`` and by ``zensical build --strict`` (into the
+    project's site/), once for the whole run."""
+    work = made_once(tmp_path_factory, "plain-builds", functools.partial(_build, project))
+    return {"mkdocs": work / "mkdocs", "zensical": project / "site"}
 
 
 def test_project_is_plain_pages_and_assets(project: Path) -> None:

@@ -55,17 +55,24 @@ def test_two_tabs_keep_in_step_and_lose_nothing(context: Any, http_url: str) -> 
     q2, k2 = first_single("after_sales")
     q3, k3 = first_single("delivery", 1)
 
+    # each tab brought to the front before it is used, as a person does (headless Chromium draws
+    # no frames for a tab behind another, and a click waits for frames)
+    first.bring_to_front()
     first.check(f'[data-question="{q1}"] input[value="{k1}"]')
+    second.bring_to_front()
     second.check(f'[data-question="{q2}"] input[value="{k2}"]')
     # the first tab hears of the second's answer: its overall progress counts both
     first.wait_for_function("() => document.querySelector('[data-progress=overall]').textContent.startsWith('2 de')")
     assert first.inner_text("[data-progress=overall]").startswith(f"2 de {counted()} ")
+    first.bring_to_front()
     first.check(f'[data-question="{q3}"] input[value="{k3}"]')
     second.wait_for_function("() => document.querySelector('[data-progress=overall]').textContent.startsWith('3 de')")
     assert saved(first)["answers"] == {q1: k1, q2: k2, q3: k3}
 
     # a comment typed in one tab, an answer cleared in the other: both kept
+    second.bring_to_front()
     second.fill(f"[data-comment={q2}]", "Visto en la segunda pestaña")
+    first.bring_to_front()
     first.click(f'[data-question="{q1}"] [data-action=clear]')
     state = saved(second)
     assert state["answers"] == {q2: k2, q3: k3}
@@ -201,11 +208,14 @@ def test_a_number_from_another_tab_does_not_disturb_typing(context: Any, http_ur
     first, second = context.new_page(), context.new_page()
     first.goto(http_url + section_path("customer_service"))
     second.goto(http_url + section_path("delivery"))
+    first.bring_to_front()  # (see test_two_tabs_keep_in_step_and_lose_nothing)
     first.fill(f"{HOURS} input[data-number]", "2,")
     q, k = first_single("delivery")
+    second.bring_to_front()
     second.check(f'[data-question="{q}"] input[value="{k}"]')
     first.wait_for_function("() => document.querySelector('[data-progress=overall]').textContent.startsWith('2 de')")
     assert first.input_value(f"{HOURS} input[data-number]") == "2,"
+    first.bring_to_front()
     first.type(f"{HOURS} input[data-number]", "5")
     assert saved(second)["answers"] == {q: k, "bo-response-hours": 2.5}
 

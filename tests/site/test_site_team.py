@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from test_site_browser import BANK, DEMO, cli_scores, page_lang, shown
-from test_site_v2 import V2_BANK, cli_scores_for, v2_url  # noqa: F401  (v2_url is a fixture)
+from test_site_v2 import V2_BANK, cli_scores_for
 
 from audit.read.bank import load_bank
 
@@ -120,7 +120,7 @@ def test_add_my_answers_refuses_an_empty_set(page: Any, http_url: str) -> None:
     assert page.locator("[data-team-list] li.is-used").count() == 1
 
 
-def test_free_text_by_department_pooled_as_the_cli(page: Any, v2_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_free_text_by_department_pooled_as_the_cli(page: Any, v2_url: str, tmp_path: Path) -> None:
     bank = load_bank(V2_BANK)
     assert bank.min_group == 2
     people = [("Ana", "sales", "Lento en caja"), ("Luis", "sales", "Mejor por la tarde"),

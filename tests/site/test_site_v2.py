@@ -3,21 +3,15 @@ department pooling on the team page, and what respondents are not shown (questio
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from markupsafe import escape
-from site_support import ROOT, QuietHandler, mkdocs_build, page_data, screenshot
+from site_support import ROOT, V2_BANK, page_data, screenshot
 from test_site_browser import (
     BANK,
     DEMO,
@@ -36,7 +30,6 @@ from audit.model import text_of
 from audit.read.bank import load_bank
 from audit.site.pages import offers_dont_know
 
-V2_BANK = ROOT / "tests" / "vectors" / "v2-bank"
 V2_CASES = ROOT / "tests" / "vectors" / "cases"
 KEY = f"loyalty-audit:{BANK.id}:{BANK.version}"
 
@@ -282,28 +275,6 @@ def test_a_score_on_two_answers_is_provisional(page: Any, http_url: str, tmp_pat
 
 # -- the team page pools small departments ---------------------------------------------------
 
-@pytest.fixture(scope="module")
-def v2_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A site of the v2 bank of the vectors (min_group 2, min_coverage 0.6), served."""
-    work = tmp_path_factory.mktemp("v2site")
-    (work / "docs").mkdir()
-    config = work / "mkdocs.yml"
-    config.write_text(f"site_name: Test\ndocs_dir: docs\nuse_directory_urls: false\ntheme:\n  name: material\n"
-                      f"  font: false\nplugins:\n  - loyalty-audit:\n      bank: {json.dumps(str(V2_BANK))}\n",
-                      encoding="utf-8")
-    run = mkdocs_build(config, work / "site")
-    assert run.returncode == 0, run.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(work / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.mark.parametrize("case", ["v2-team", "v2-small-other"])
 def test_team_page_pools_departments_like_the_cli(page: Any, v2_url: str, case: str) -> None:
     bank = load_bank(V2_BANK)
@@ -350,8 +321,4 @@ def _overall_flagged(result: dict[str, Any], threshold: float) -> bool:
 
 
 def cli_scores_for(bank: Path, files: list[Path]) -> dict[str, Any]:
-    run = subprocess.run([sys.executable, "-m", "audit", "score", "--bank", str(bank), "--format", "json",
-                          *map(str, files)], capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stderr
-    result: dict[str, Any] = json.loads(run.stdout)
-    return result
+    return cli_scores(files, bank)
