@@ -30,9 +30,9 @@ def es(value: float | None, digits: int = 1) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_report: Path) -> tuple[Path, Result]:
+def demo(demo_reports: dict[str, Path]) -> tuple[Path, Result]:
     bank = load_bank(BANK)
-    return demo_report, score(bank, load_responses([DEMO], bank))
+    return demo_reports["es"], score(bank, load_responses([DEMO], bank))
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_every_score_printed_equals_the_cli(demo: tuple[Path, Result], demo_scor
 
 def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    text = flat(pdftotext(pdf.with_name("appendix.pdf")))  # the data pack
+    text = flat(pdftotext(pdf.with_name("es-appendix.pdf")))  # the data pack
     for number_a, area in enumerate(result.bank.areas, 1):
         for number_s, section in enumerate((s for s in area.sections if s.id in result.sections), 1):
             heading = f"{number_a}.{number_s} {section.title['es']}"  # type: ignore[index]
@@ -153,9 +153,9 @@ def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) ->
 
 def test_recommendations_in_order_in_the_roadmap(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    texts = pages(pdf.with_name("appendix.pdf"))  # each recommendation once, in the data pack
+    texts = pages(pdf.with_name("es-appendix.pdf"))  # each recommendation once, in the data pack
     start = next(i for i, t in enumerate(texts) if "Hoja de ruta de mejora Todas las preguntas" in flat(t))
-    end = next(i for i, t in enumerate(texts) if i > start and "Cómo se calculan las puntuaciones" in t)
+    end = next(i for i, t in enumerate(texts) if i > start and "Hoja de ruta de mejora" not in t)  # the next part
     roadmap = flat(" ".join(texts[start:end]))
     groups = re.split(r"Victorias rápidas \(esfuerzo bajo\)|Proyectos \(esfuerzo medio\)|"
                       r"Largo plazo \(esfuerzo alto\)", roadmap)
