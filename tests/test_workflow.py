@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from audit.read.bank import load_bank
 
 from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process, write_yaml
-from .reporting import flat, pdftotext
+from .reporting import duo_bank, flat, pdftotext
 from .test_form import fill
 
 sys.path.insert(0, str(ROOT / "tests" / "vectors"))
@@ -89,12 +89,13 @@ def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> N
 @made_while_testing
 def generated_clients(folder: Path) -> tuple[Path, str]:
     """Two clients of three generated respondents each, reported in one batch (in English, dated):
-    the clients' folder and what the batch printed."""
-    bank = load_bank(ROOT / "questions")
-    rng = random.Random(7)
+    the clients' folder and what the batch printed. Each client has the duo bank of its own (the
+    default bank's batch is the demo client's above)."""
     clients = folder / "clients"
+    rng = random.Random(7)
     for name in ("north", "south"):
         checked("init", str(clients / name), "--client", name.title())
+        bank = load_bank(duo_bank(clients / name / "bank"))
         for i in range(3):
             data = random_file(bank, rng, i, organisation=name.title())
             data["bank_version"] = bank.version
@@ -110,12 +111,13 @@ def generated_clients(folder: Path) -> tuple[Path, str]:
 def test_generated_clients_in_one_batch(generated_clients: tuple[Path, str], tmp_path: Path) -> None:
     clients, out = generated_clients
     for name in ("north", "south"):
-        expected = json.loads(ok("score", "--format", "json", str(clients / name / "answers")))
+        bank, answers = str(clients / name / "bank"), str(clients / name / "answers")
+        expected = json.loads(ok("score", "--bank", bank, "--format", "json", answers))
         row = next(line for line in out.splitlines() if line.startswith(f"│ {name} "))
         score = expected["overall"]["score"]
         assert ("—" if score is None else f"{score:.1f}") in row
         assert "30 November 2026" in pdftotext(clients / name / "report.pdf")
-        ok("export", str(clients / name / "answers"), "-o", str(tmp_path / f"{name}.csv"))
+        ok("export", "--bank", bank, answers, "-o", str(tmp_path / f"{name}.csv"))
         overall = list(csv.reader((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()))[2]
         # the first row under the header is the overall one: no area, no section
         assert overall[1:3] == ["", ""] and overall[3] == ("" if score is None else repr(score))
