@@ -275,7 +275,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     yield  # xdist's worker adds each test's group to its id, which is how --dist loadgroup sees it ...
     for item, group in groups.items():
         if not item.nodeid.endswith(f"@{group}"):  # ... but not on pytest 9, where the id is no longer _nodeid
-            item._id = type(item._id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+            item._id = type(item._id).parse(f"{item.nodeid}@{group}")
 
 
 def _job_groups(items: list[pytest.Item]) -> dict[pytest.Item, str]:
