@@ -18,7 +18,7 @@ from audit.run.options import Options
 from audit.run.report import build_report
 from audit.write.terminal import fmt
 
-from .conftest import DEMO, OTHER_HASH_SEED, ROOT, Branded, checked, cli, made_while_testing
+from .conftest import DEMO, OTHER_HASH_SEED, ROOT, Branded, cli
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
 
 BANK = ROOT / "questions"
@@ -271,19 +271,13 @@ def test_html_is_the_same_report_standalone(duo_branded: Branded) -> None:
     assert page.count("<svg") >= 3
 
 
-@made_while_testing
-def undated_reports(folder: Path) -> tuple[Path, Path]:
-    """The duo team's answers without a submitted date, in English: as they are, and dated by --date."""
-    bank = duo_bank(folder / "bank")
-    team = duo_team(folder / "team.yaml", submitted=False)
-    undated, dated = folder / "undated.pdf", folder / "dated.pdf"
-    checked("report", "--bank", str(bank), "--lang", "en", "-o", str(undated), str(team))
-    checked("report", "--bank", str(bank), "--lang", "en", "--date", "2027-01-31", "-o", str(dated), str(team))
-    return undated, dated
-
-
-def test_undated_answers_make_an_undated_report(undated_reports: tuple[Path, Path]) -> None:
-    out, dated = undated_reports
+def test_undated_answers_make_an_undated_report(tmp_path: Path) -> None:
+    # the duo team's answers without a submitted date, in English: as they are, and dated by --date
+    bank = duo_bank(tmp_path / "bank")
+    team = duo_team(tmp_path / "team.yaml", submitted=False)
+    out, dated = tmp_path / "undated.pdf", tmp_path / "dated.pdf"
+    build_report([team], Options(bank=bank, lang="en"), output=out)
+    build_report([team], Options(bank=bank, lang="en", date=dt.date(2027, 1, 31)), output=dated)
     assert "Undated" in pages(out)[0]
     meta = PdfReader(out).metadata
     assert meta is not None and "/CreationDate" not in meta
