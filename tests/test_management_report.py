@@ -21,6 +21,8 @@ from audit.read.bank import load_bank
 from audit.read.findings import load_findings
 from audit.read.messages import load_messages
 from audit.read.plan import load_plan
+from audit.run.options import Options
+from audit.run.report import build_report
 from audit.write.formats import money, number
 from audit.write.messages import Words
 from audit.write.report.html import APPENDIX_TEMPLATE, default_templates_dir, render_html
@@ -32,10 +34,11 @@ from .conftest import (
     DuoFiles,
     checked,
     cli,
-    made_while_testing,
     make_bank,
     respondent,
     score_team,
+    shared,
+    weasyprint_logs_nothing,
     write_yaml,
 )
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
@@ -90,13 +93,18 @@ def model_team(path: Path) -> Path:
                              "respondents": answers})
 
 
-@made_while_testing
-def model(folder: Path) -> tuple[Path, Path, dict[str, Any]]:
+@pytest.fixture(scope="session")
+@shared
+def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
     """That bank's report and data pack for that team, and the team's scores."""
+    folder = tmp_path_factory.mktemp("model")
     bank, team = model_bank(folder / "bank"), model_team(folder / "team.yaml")
     report, pack = folder / "report.pdf", folder / "pack.pdf"
-    checked("report", "--bank", str(bank), "-o", str(report), "--appendix", str(pack), str(team))
-    return report, pack, json.loads(checked("score", "--bank", str(bank), "--format", "json", str(team)))
+    with weasyprint_logs_nothing():
+        build_report([team], Options(bank=bank), output=report, appendix=pack)
+    done = cli("score", "--bank", str(bank), "--format", "json", str(team))
+    assert done.returncode == 0, done.stderr
+    return report, pack, json.loads(done.stdout)
 
 
 def test_a_bank_we_did_not_write_gets_only_what_it_declares(model: tuple[Path, Path, dict[str, Any]]) -> None:
