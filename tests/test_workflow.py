@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -30,13 +31,6 @@ def ok(*args: str, cwd: Path | None = None) -> str:
     return run.stdout
 
 
-def done(*args: str, cwd: Path | None = None) -> str:
-    """``ok`` in a process of its own (for jobs, which run beside the tests)."""
-    run = process(*args, cwd=cwd)
-    assert run.returncode == 0, (args, run.stderr)
-    return run.stdout
-
-
 @dataclass
 class DemoClient:
     folder: Path
@@ -44,26 +38,28 @@ class DemoClient:
     batch: str  # what report --batch printed
 
 
-@made_while_testing
-def demo_client(folder: Path) -> DemoClient:
-    """The demo's client taken through the README's steps, one command after the other."""
-    alba = folder / "alba"
-    done("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
-         "--baseline", str(ROOT / "examples" / "demo-2025"))
+@pytest.fixture(scope="session")
+def demo_client(tmp_path_factory: pytest.TempPathFactory) -> DemoClient:
+    """The demo's client taken through the README's steps, one command after the other (in this
+    process: WeasyPrint's caches stay warm; the commands in processes of their own are the
+    batch tests' and test_cli's)."""
+    alba = tmp_path_factory.mktemp("demo-client") / "alba"
+    ok("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
+       "--baseline", str(ROOT / "examples" / "demo-2025"))
     for path in sorted(DEMO.glob("*.yaml"))[:4]:
         shutil.copy(path, alba / "answers")
     shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
     # the fifth person will not use the website: a PDF form, filled and read back into answers/
-    done("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
+    ok("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
     fill(alba / "questionnaire.pdf", alba / "filled.pdf", {"respondent.name": "Andrés Molina",
                                                           "respondent.department": "operations",
                                                           "organisation": "Muebles Alba S.L.",
                                                           "answer.bo-delivery-days": "12",
                                                           "answer.bo-delivery-tracking": "1"})
-    done("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
-    scores = done("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba)
-    done("export", "answers", "-o", "audit.xlsx", cwd=alba)
-    return DemoClient(alba, scores, done("report", "--batch", ".", cwd=alba))
+    ok("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
+    scores = ok("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba)
+    ok("export", "answers", "-o", "audit.xlsx", cwd=alba)
+    return DemoClient(alba, scores, ok("report", "--batch", ".", cwd=alba))
 
 
 def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> None:
