@@ -357,18 +357,24 @@ def duo_reports(duo_files: DuoFiles, tmp_path_factory: pytest.TempPathFactory) -
     return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
 
 
-DEMO_INPUTS = ("--bank", str(ROOT / "questions"), "--brand", str(BRAND),
-               "--baseline", str(ROOT / "examples" / "demo-2025"), "--plan", str(ROOT / "examples" / "demo-plan.yaml"))
-
-
-@made_while_testing
-def demo_reports(folder: Path) -> dict[str, Path]:
+@pytest.fixture(scope="session")
+@shared
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo's management report as ``make demo`` writes it (brand, baseline, plan), in each
     language: language -> PDF; the Spanish one's data pack is ``es-appendix.pdf`` beside it (the
-    English data pack, 31 pages of the same layout, is left to the view's tests)."""
-    checked("report", *DEMO_INPUTS, "--lang", "es", "-o", str(folder / "es.pdf"),
-            "--appendix", str(folder / "es-appendix.pdf"), str(DEMO))
-    checked("report", *DEMO_INPUTS, "--lang", "en", "-o", str(folder / "en.pdf"), str(DEMO))
+    English data pack, 31 pages of the same layout, is left to the view's tests). Made in this
+    process, by ``build_report``."""
+    from audit.run.options import Options
+    from audit.run.report import build_report
+
+    folder = tmp_path_factory.mktemp("demo-reports")
+    for lang in ("es", "en"):
+        options = Options(bank=ROOT / "questions", brand=BRAND, baseline=(ROOT / "examples" / "demo-2025",),
+                          plan=ROOT / "examples" / "demo-plan.yaml", lang=lang)
+        with weasyprint_logs_nothing():
+            written = build_report([DEMO], options, output=folder / f"{lang}.pdf",
+                                   appendix=folder / f"{lang}-appendix.pdf" if lang == "es" else None)
+        assert not [w for w in written.warnings if w.startswith("rendering:")], written.warnings
     return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
 
 
