@@ -9,10 +9,8 @@ few bytes instead of a PDF: the workers import it from this module.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from audit.run.batch import Outcome, report_path, run_batch
 from audit.run.options import Options
 from audit.run.report import Written
 
-from .conftest import DEMO, checked, cli, made_while_testing, process, write_yaml
+from .conftest import DEMO, checked, cli, made_while_testing, process, shared, weasyprint_logs_nothing, write_yaml
 from .reporting import duo_bank, duo_team
 
 
@@ -82,28 +80,20 @@ def test_one_bad_client_never_stops_the_others(real_batch: RealBatch) -> None:
     assert "[3/3]" in run.stderr  # progress, one line per client when stderr is not a terminal
 
 
-RUN_BATCH_OF_ONE = """
-import dataclasses, json, sys
-from audit.read.project import find_project
-from audit.run.batch import run_batch
-from audit.run.options import Options
-[outcome] = run_batch([find_project(sys.argv[1])], Options())
-print(json.dumps(dataclasses.asdict(outcome)))
-"""
-
-
 def batch_of_one(folder: Path) -> Outcome:
-    """``run_batch([find_project(folder)], Options())``, in a process of its own."""
-    done = subprocess.run([sys.executable, "-c", RUN_BATCH_OF_ONE, str(folder)], capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    return Outcome(**json.loads(done.stdout))
+    """``run_batch([find_project(folder)], Options())``: a batch of one reports in this process."""
+    project = find_project(folder)
+    assert project is not None
+    with weasyprint_logs_nothing():
+        [outcome] = run_batch([project], Options())
+    return outcome
 
 
 def named_client(folder: Path) -> Path:
     """A client folder whose site names the client, with another plugin's tags in mkdocs.yml, and
     the duo bank of its own."""
-    checked("init", str(folder), "--client", "Acme <Norte> S.A.")
+    made = cli("init", str(folder), "--client", "Acme <Norte> S.A.")
+    assert made.returncode == 0, made.stderr
     with (folder / "mkdocs.yml").open("a", encoding="utf-8") as config:  # other plugins' tags do not get in the way
         config.write("markdown_extensions:\n  - pymdownx.emoji:\n"
                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
@@ -111,17 +101,19 @@ def named_client(folder: Path) -> Path:
     return folder
 
 
-@made_while_testing
-def unanswered_client(folder: Path) -> tuple[Path, Outcome]:
+@pytest.fixture(scope="session")
+@shared
+def unanswered_client(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outcome]:
     """A client nobody has answered yet, reported."""
-    acme = named_client(folder / "acme")
+    acme = named_client(tmp_path_factory.mktemp("unanswered") / "acme")
     return acme, batch_of_one(acme)
 
 
-@made_while_testing
-def answered_client(folder: Path) -> tuple[Path, Outcome]:
+@pytest.fixture(scope="session")
+@shared
+def answered_client(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outcome]:
     """The same, with one answer file (which names the organisation), a plan and a baseline, reported."""
-    alba = named_client(folder / "alba")
+    alba = named_client(tmp_path_factory.mktemp("answered") / "alba")
     duo_team(alba / "answers" / "team.yaml", "Muebles Alba S.L.")
     write_yaml(alba / "plan.yaml", {"actions": [{"id": "window", "title": "Renew the window", "questions": ["f1"],
                                                  "quarter": "2027-Q1", "one_off_cost": 1000, "yearly_cost": 0,
