@@ -52,7 +52,7 @@ def cli(*args: str, cwd: Path | None = None) -> Ran:
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
         result = CliRunner().invoke(main, list(args))
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+    if result.exc_info is not None and not issubclass(result.exc_info[0], SystemExit):  # (sys.exit(0): no exception)
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return Ran(list(args), result.exit_code, result.stdout, stderr)
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from audit.read.bank import load_bank
 
-from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process, write_yaml
+from .conftest import DEMO, ROOT, cli, write_yaml
 from .reporting import duo_bank, flat, pdftotext
 from .test_form import fill
 
@@ -82,22 +82,22 @@ def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> N
     assert "bo-catalogue-mailing" not in text
 
 
-@made_while_testing
-def generated_clients(folder: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="session")
+def generated_clients(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """Two clients of three generated respondents each, reported in one batch (in English, dated):
     the clients' folder and what the batch printed. Each client has the duo bank of its own (the
     default bank's batch is the demo client's above)."""
-    clients = folder / "clients"
+    clients = tmp_path_factory.mktemp("generated") / "clients"
     rng = random.Random(7)
     for name in ("north", "south"):
-        checked("init", str(clients / name), "--client", name.title())
+        ok("init", str(clients / name), "--client", name.title())
         bank = load_bank(duo_bank(clients / name / "bank"))
         for i in range(3):
             data = random_file(bank, rng, i, organisation=name.title())
             data["bank_version"] = bank.version
             write_yaml(clients / name / "answers" / f"{i}.yaml", data)
-    # (one report after the other: test_batch runs worker processes)
-    done = process("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30", "--jobs", "1")
+    # (one report after the other, in this process: test_batch runs worker processes)
+    done = cli("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     progress = done.stderr.splitlines()  # one line per client, and nothing else
     assert [line.split(":")[0] for line in progress] == ["[1/2] north", "[2/2] south"], done.stderr
@@ -119,14 +119,14 @@ def test_generated_clients_in_one_batch(generated_clients: tuple[Path, str], tmp
         assert overall[1:3] == ["", ""] and overall[3] == ("" if score is None else repr(score))
 
 
-@made_while_testing
-def generated_form(folder: Path) -> tuple[dict[str, str], Path]:
+@pytest.fixture(scope="session")
+def generated_form(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
     """The form for a generated profile (the first draws of random.Random(11)) and the profile."""
     bank = load_bank(ROOT / "questions")
     rng = random.Random(11)
     profile = {pq.id: rng.choice([o.key for o in pq.options]) for pq in bank.profile}
-    blank = folder / "form.pdf"
-    checked("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
+    blank = tmp_path_factory.mktemp("generated-form") / "form.pdf"
+    ok("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
     return profile, blank
 
 
