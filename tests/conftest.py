@@ -52,7 +52,7 @@ def cli(*args: str, cwd: Path | None = None) -> Ran:
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
         result = CliRunner().invoke(main, list(args))
     stderr = result.stderr
-    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+    if result.exc_info is not None and not issubclass(result.exc_info[0], SystemExit):  # (sys.exit(0): no exception)
         stderr += "".join(traceback.format_exception(*result.exc_info))
     return Ran(list(args), result.exit_code, result.stdout, stderr)
 
@@ -186,6 +186,14 @@ def filled_form(blank: Path, values: dict[str, str]) -> bytes:
 # job runs once.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
+SHARED: set[str] = set()  # the jobs, and the session fixtures made in this process that tests share
+
+
+def shared(fixture: Callable[..., T]) -> Callable[..., T]:
+    """Marks a session fixture made in this process (not a job) that several tests read: under
+    xdist they run on one worker, as the users of a job do."""
+    SHARED.add(fixture.__name__)
+    return fixture
 
 
 def made_while_testing(job: Callable[[Path], T]) -> Any:
@@ -194,6 +202,7 @@ def made_while_testing(job: Callable[[Path], T]) -> Any:
     processes, never touch this process's state (no CliRunner, no chdir, no monkeypatch)."""
     name = job.__name__
     JOBS[name] = job
+    SHARED.add(name)
 
     @pytest.fixture(scope="session", name=name)
     def fixture(lane: Lane) -> T:
@@ -257,10 +266,20 @@ class Lane:
 IN_WORKER = "PYTEST_XDIST_WORKER" in os.environ
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
     """Under xdist, one group for each set of jobs that tests share (see above)."""
-    if not IN_WORKER:
-        return
+    groups = _job_groups(items) if IN_WORKER else {}
+    for item, group in groups.items():
+        item.add_marker(pytest.mark.xdist_group(group))
+    yield  # xdist's worker adds each test's group to its id, which is how --dist loadgroup sees it ...
+    for item, group in groups.items():
+        if not item.nodeid.endswith(f"@{group}"):  # ... but not on pytest 9, where the id is no longer _nodeid
+            item._id = type(item._id).parse(f"{item.nodeid}@{group}")
+
+
+def _job_groups(items: list[pytest.Item]) -> dict[pytest.Item, str]:
+    """The group of each test that uses a job: one for each set of jobs that tests share."""
     parent: dict[str, str] = {}
 
     def find(name: str) -> str:
@@ -268,13 +287,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             name = parent[name]
         return name
 
-    uses = {item: [n for n in getattr(item, "fixturenames", ()) if n in JOBS] for item in items}
+    uses = {item: [n for n in getattr(item, "fixturenames", ()) if n in SHARED] for item in items}
     for names in uses.values():
         for other in names[1:]:
             parent[find(other)] = find(names[0])
-    for item, names in uses.items():
-        if names:
-            item.add_marker(pytest.mark.xdist_group(f"job-{find(names[0])}"))
+    return {item: f"job-{find(names[0])}" for item, names in uses.items() if names}
 
 
 @pytest.fixture(scope="session")
@@ -324,24 +341,41 @@ def duo_files(lane: Lane) -> DuoFiles:
     return lane.duo
 
 
-@made_while_testing
-def duo_reports(folder: Path) -> dict[str, Path]:
-    """The duo team's report in each of the bank's languages (no brand): language -> PDF."""
-    duo = duo_inputs(folder)
+@pytest.fixture(scope="session")
+@shared
+def duo_reports(duo_files: DuoFiles, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The duo team's report in each of the bank's languages (no brand): language -> PDF; its
+    data pack is ``LANG-appendix.pdf`` beside it. Made in this process, by ``build_report``."""
+    from audit.run.options import Options
+    from audit.run.report import build_report
+
+    folder = tmp_path_factory.mktemp("duo-reports")
     for lang in ("es", "en"):
-        checked("report", "--bank", str(duo.bank), "--lang", lang, "-o", str(folder / f"{lang}.pdf"),
-                "--appendix", str(folder / f"{lang}-appendix.pdf"), str(duo.team))
+        with weasyprint_logs_nothing():
+            build_report([duo_files.team], Options(bank=duo_files.bank, lang=lang), output=folder / f"{lang}.pdf",
+                         appendix=folder / f"{lang}-appendix.pdf")
     return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
 
 
-@made_while_testing
-def demo_report(folder: Path) -> Path:
-    """The demo's management report, with the example brand (as ``make demo``, without plan and
-    baseline); its data pack is ``appendix.pdf`` beside it."""
-    pdf = folder / "report.pdf"
-    checked("report", "--bank", str(ROOT / "questions"), "--brand", str(BRAND), "-o", str(pdf),
-            "--appendix", str(folder / "appendix.pdf"), str(DEMO))
-    return pdf
+@pytest.fixture(scope="session")
+@shared
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo's management report as ``make demo`` writes it (brand, baseline, plan), in each
+    language: language -> PDF; the Spanish one's data pack is ``es-appendix.pdf`` beside it (the
+    English data pack, 31 pages of the same layout, is left to the view's tests). Made in this
+    process, by ``build_report``."""
+    from audit.run.options import Options
+    from audit.run.report import build_report
+
+    folder = tmp_path_factory.mktemp("demo-reports")
+    for lang in ("es", "en"):
+        options = Options(bank=ROOT / "questions", brand=BRAND, baseline=(ROOT / "examples" / "demo-2025",),
+                          plan=ROOT / "examples" / "demo-plan.yaml", lang=lang)
+        with weasyprint_logs_nothing():
+            written = build_report([DEMO], options, output=folder / f"{lang}.pdf",
+                                   appendix=folder / f"{lang}-appendix.pdf" if lang == "es" else None)
+        assert not [w for w in written.warnings if w.startswith("rendering:")], written.warnings
+    return {lang: folder / f"{lang}.pdf" for lang in ("es", "en")}
 
 
 @dataclass(frozen=True)
@@ -355,6 +389,7 @@ class Branded:
 
 
 @pytest.fixture(scope="session")
+@shared
 def duo_branded(duo_files: DuoFiles, tmp_path_factory: pytest.TempPathFactory) -> Branded:
     """Made in this process, by ``build_report`` itself."""
     from audit.run.options import Options

@@ -9,11 +9,8 @@ few bytes instead of a PDF: the workers import it from this module.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +24,15 @@ from audit.run.batch import Outcome, report_path, run_batch
 from audit.run.options import Options
 from audit.run.report import Written
 
-from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process
+from .conftest import DEMO, checked, cli, made_while_testing, process, shared, weasyprint_logs_nothing, write_yaml
+from .reporting import duo_bank, duo_team
 
 
-def client(root: Path, name: str, *answers: Path) -> Path:
+def client(root: Path, name: str) -> Path:
+    """A client folder as ``init`` makes it, with the duo bank of its own (a small bank: a report
+    and its data pack in a second; the default bank's own batch run is test_workflow's)."""
     checked("init", str(root / name), "--client", name.title())
-    for path in answers:
-        shutil.copy(path, root / name / "answers" / path.name)
+    duo_bank(root / name / "bank")
     return root / name
 
 
@@ -51,10 +50,10 @@ def real_batch(folder: Path) -> RealBatch:
     """Three client folders and one other folder, reported by ``python -m audit report --batch``
     on two worker processes."""
     clients = folder / "clients"
-    client(clients, "alba", *sorted(DEMO.glob("*.yaml"))[:2])
-    bad = client(clients, "broken", DEMO / "01-direccion.yaml")
-    (bad / "answers" / "02-bad.yaml").write_text("bank: loyalty-audit\nanswers:\n  fo-shop-window: 9\n",
-                                                 encoding="utf-8")
+    duo_team(client(clients, "alba") / "answers" / "team.yaml")
+    bad = client(clients, "broken")
+    duo_team(bad / "answers" / "01-team.yaml")
+    (bad / "answers" / "02-bad.yaml").write_text("bank: duo\nanswers:\n  f1: 9\n", encoding="utf-8")
     client(clients, "new")  # nobody has answered yet: it still gets its report
     (clients / "notes").mkdir()  # not a client folder: ignored
     out = folder / "out"
@@ -68,8 +67,11 @@ def test_one_bad_client_never_stops_the_others(real_batch: RealBatch) -> None:
     assert run.returncode == 2, run.stderr
     # each client's management report and its data pack
     assert sorted(p.name for p in out.iterdir()) == ["alba-appendix.pdf", "alba.pdf", "new-appendix.pdf", "new.pdf"]
-    assert len(PdfReader(out / "alba.pdf").pages) <= 15 < len(PdfReader(out / "alba-appendix.pdf").pages)
-    assert f"broken: {bad}/answers/02-bad.yaml:3: '9' is not an option of question 'fo-shop-window'" in run.stderr
+    for name in ("alba", "new"):
+        report, pack = (PdfReader(out / f"{name}{end}.pdf") for end in ("", "-appendix"))
+        assert "Data pack" in pack.pages[0].extract_text() and "Data pack" not in report.pages[0].extract_text()
+        assert "Executive summary" in report.pages[2].extract_text()
+    assert f"broken: {bad}/answers/02-bad.yaml:3: '9' is not an option of question 'f1'" in run.stderr
     rows = {line.split("│")[1].strip(): line for line in run.stdout.splitlines() if line.startswith("│ ")
             and line.split("│")[1].strip()}
     assert "1 bad input" in rows["broken"]
@@ -78,48 +80,45 @@ def test_one_bad_client_never_stops_the_others(real_batch: RealBatch) -> None:
     assert "[3/3]" in run.stderr  # progress, one line per client when stderr is not a terminal
 
 
-RUN_BATCH_OF_ONE = """
-import dataclasses, json, sys
-from audit.read.project import find_project
-from audit.run.batch import run_batch
-from audit.run.options import Options
-[outcome] = run_batch([find_project(sys.argv[1])], Options())
-print(json.dumps(dataclasses.asdict(outcome)))
-"""
-
-
 def batch_of_one(folder: Path) -> Outcome:
-    """``run_batch([find_project(folder)], Options())``, in a process of its own."""
-    done = subprocess.run([sys.executable, "-c", RUN_BATCH_OF_ONE, str(folder)], capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == 0 and not done.stderr, done.stderr
-    return Outcome(**json.loads(done.stdout))
+    """``run_batch([find_project(folder)], Options())``: a batch of one reports in this process."""
+    project = find_project(folder)
+    assert project is not None
+    with weasyprint_logs_nothing():
+        [outcome] = run_batch([project], Options())
+    return outcome
 
 
 def named_client(folder: Path) -> Path:
-    """A client folder whose site names the client, with another plugin's tags in mkdocs.yml."""
-    checked("init", str(folder), "--client", "Acme <Norte> S.A.")
+    """A client folder whose site names the client, with another plugin's tags in mkdocs.yml, and
+    the duo bank of its own."""
+    made = cli("init", str(folder), "--client", "Acme <Norte> S.A.")
+    assert made.returncode == 0, made.stderr
     with (folder / "mkdocs.yml").open("a", encoding="utf-8") as config:  # other plugins' tags do not get in the way
         config.write("markdown_extensions:\n  - pymdownx.emoji:\n"
                      "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    duo_bank(folder / "bank")
     return folder
 
 
-@made_while_testing
-def unanswered_client(folder: Path) -> tuple[Path, Outcome]:
+@pytest.fixture(scope="session")
+@shared
+def unanswered_client(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outcome]:
     """A client nobody has answered yet, reported."""
-    acme = named_client(folder / "acme")
+    acme = named_client(tmp_path_factory.mktemp("unanswered") / "acme")
     return acme, batch_of_one(acme)
 
 
-@made_while_testing
-def answered_client(folder: Path) -> tuple[Path, Outcome]:
+@pytest.fixture(scope="session")
+@shared
+def answered_client(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outcome]:
     """The same, with one answer file (which names the organisation), a plan and a baseline, reported."""
-    alba = named_client(folder / "alba")
-    shutil.copy(DEMO / "03-ventas.yaml", alba / "answers")
-    shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
-    (alba / "baseline").mkdir()
-    shutil.copy(ROOT / "examples" / "demo-2025" / "03-ventas.yaml", alba / "baseline")
+    alba = named_client(tmp_path_factory.mktemp("answered") / "alba")
+    duo_team(alba / "answers" / "team.yaml", "Muebles Alba S.L.")
+    write_yaml(alba / "plan.yaml", {"actions": [{"id": "window", "title": "Renew the window", "questions": ["f1"],
+                                                 "quarter": "2027-Q1", "one_off_cost": 1000, "yearly_cost": 0,
+                                                 "yearly_benefit": 800}]})
+    duo_team(alba / "baseline" / "team.yaml", "Muebles Alba S.L.", submitted=False)
     return alba, batch_of_one(alba)
 
 
@@ -127,9 +126,9 @@ def test_a_client_folder_is_a_batch_of_one(answered_client: tuple[Path, Outcome]
     alba, outcome = answered_client
     project = find_project(alba)
     assert project is not None and project.plan == alba / "plan.yaml" and project.baseline == alba / "baseline"
-    assert project.bank is None and project.brand == alba / "brand.yaml"
+    assert project.bank == alba / "bank" and project.brand == alba / "brand.yaml"
     assert find_projects(alba) == [project]
-    assert outcome.ok and outcome.respondents == 1
+    assert outcome.ok and outcome.respondents == 2
     assert outcome.pdf == str(alba / "report.pdf")
     text = subprocess.run(["pdftotext", str(alba / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -147,7 +146,7 @@ def test_the_client_is_named_from_the_site_until_the_answers_name_it(
 
     alba, outcome = answered_client  # the same site, and an answer file that names its organisation
     project = find_project(alba)
-    assert project is not None and project.client == "Acme <Norte> S.A." and outcome.respondents == 1
+    assert project is not None and project.client == "Acme <Norte> S.A." and outcome.respondents == 2
     cover = PdfReader(alba / "report.pdf").pages[0].extract_text()
     assert "Muebles Alba S.L." in cover and "Acme <Norte> S.A." not in cover  # (the subtitle is spaced capitals)
 

@@ -3,6 +3,7 @@ evidence said plainly, any bank treated alike, the consultant's findings, two PD
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -14,17 +15,32 @@ from pypdf import PdfReader
 from audit.engine.payback import plan_of
 from audit.engine.score import score
 from audit.errors import InputError
+from audit.model.brand import Brand
 from audit.read.answers import load_responses
 from audit.read.bank import load_bank
 from audit.read.findings import load_findings
 from audit.read.messages import load_messages
 from audit.read.plan import load_plan
+from audit.run.options import Options
+from audit.run.report import build_report
 from audit.write.formats import money, number
 from audit.write.messages import Words
-from audit.write.report.html import default_templates_dir
+from audit.write.report.html import APPENDIX_TEMPLATE, default_templates_dir, render_html
 from audit.write.report.view import report_context
 
-from .conftest import DEMO, ROOT, checked, cli, make_bank, respondent, score_team, write_yaml
+from .conftest import (
+    DEMO,
+    ROOT,
+    DuoFiles,
+    checked,
+    cli,
+    make_bank,
+    respondent,
+    score_team,
+    shared,
+    weasyprint_logs_nothing,
+    write_yaml,
+)
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
 
 BANK = ROOT / "questions"
@@ -77,12 +93,15 @@ def model_team(path: Path) -> Path:
                              "respondents": answers})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+@shared
 def model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+    """That bank's report and data pack for that team, and the team's scores."""
     folder = tmp_path_factory.mktemp("model")
     bank, team = model_bank(folder / "bank"), model_team(folder / "team.yaml")
     report, pack = folder / "report.pdf", folder / "pack.pdf"
-    checked("report", "--bank", str(bank), "-o", str(report), "--appendix", str(pack), str(team))
+    with weasyprint_logs_nothing():
+        build_report([team], Options(bank=bank), output=report, appendix=pack)
     done = cli("score", "--bank", str(bank), "--format", "json", str(team))
     assert done.returncode == 0, done.stderr
     return report, pack, json.loads(done.stdout)
@@ -122,19 +141,22 @@ def test_a_bank_we_did_not_write_gets_only_what_it_declares(model: tuple[Path, P
     assert len(PdfReader(report).pages) <= 15
 
 
-def test_no_name_reaches_the_client_unless_asked(tmp_path: Path,
-                                                  model: tuple[Path, Path, dict[str, Any]]) -> None:
+def test_no_name_reaches_the_client_unless_asked(tmp_path: Path, model: tuple[Path, Path, dict[str, Any]],
+                                                  duo_reports: dict[str, Path], duo_files: DuoFiles) -> None:
     report, pack, _ = model
-    for pdf in (report, pack):
-        assert "Person " not in pdftotext(pdf)
+    for pdf in (report, pack, duo_reports["es"], duo_reports["es"].with_name("es-appendix.pdf")):
+        text = flat(pdftotext(pdf))
+        assert "Person " not in text and "Ana" not in text and " Bo " not in text
         reader = PdfReader(pdf)
         attached = b"".join(data for files in reader.attachments.values() for data in files)
-        assert b"Person " not in attached
-    bank, team = model_bank(tmp_path / "bank"), model_team(tmp_path / "team.yaml")
+        assert b"Person " not in attached and b"Ana" not in attached
+    # asked: the data pack names each respondent and the file that holds their answers
     named = tmp_path / "pack.pdf"
-    checked("report", "--bank", str(bank), "-o", str(tmp_path / "r.pdf"), "--appendix", str(named),
-            "--name-respondents", str(team))
-    assert "Person 1" in pdftotext(named) and "team.yaml" in pdftotext(named)
+    done = cli("report", "--bank", str(duo_files.bank), "-o", str(tmp_path / "r.pdf"), "--appendix", str(named),
+               "--name-respondents", str(duo_files.team))
+    assert done.returncode == 0, done.stderr
+    text = flat(pdftotext(named))
+    assert "Ana" in text and " Bo " in text and "team.yaml" in text
 
 
 def _words(lang: str) -> Words:
@@ -222,26 +244,22 @@ def test_consultant_findings_are_checked_and_printed_first(tmp_path: Path) -> No
     assert done.stderr.startswith(f"{bad}:")
 
 
-def test_two_pdfs_archival_and_identical_from_run_to_run(tmp_path: Path) -> None:
-    duo = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    made = []
-    for run in ("one", "two"):
-        out, pack = tmp_path / run / "r.pdf", tmp_path / run / "a.pdf"
-        out.parent.mkdir()
-        done = cli("report", "--bank", str(duo), "-o", str(out), "--appendix", str(pack), str(team))
-        assert done.returncode == 0, done.stderr
-        assert re.search(r"wrote .*a\.pdf \(\d+ pages\)", done.stdout)
-        made.append((out.read_bytes(), pack.read_bytes()))
-    assert made[0] == made[1]
-    for pdf in (tmp_path / "one" / "r.pdf", tmp_path / "one" / "a.pdf"):
+def test_two_pdfs_archival_and_identical_from_run_to_run(tmp_path: Path, duo_files: DuoFiles,
+                                                         duo_reports: dict[str, Path]) -> None:
+    out, pack = tmp_path / "r.pdf", tmp_path / "a.pdf"
+    done = cli("report", "--bank", str(duo_files.bank), "-o", str(out), "--appendix", str(pack), str(duo_files.team))
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"wrote .*a\.pdf \(\d+ pages\)", done.stdout)
+    # the same inputs reported by another run (the duo_reports the other tests read): the same bytes
+    again = duo_reports["es"], duo_reports["es"].with_name("es-appendix.pdf")
+    assert (out.read_bytes(), pack.read_bytes()) == (again[0].read_bytes(), again[1].read_bytes())
+    for pdf in (out, pack):
         reader = PdfReader(pdf)
         assert "/StructTreeRoot" in reader.trailer["/Root"]
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
         assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
         assert {"responses.json", "report/scores.json"} <= set(reader.attachments)
-    pack_text = flat(pdftotext(tmp_path / "one" / "a.pdf"))
-    report_text = flat(pdftotext(tmp_path / "one" / "r.pdf"))
+    pack_text, report_text = flat(pdftotext(pack)), flat(pdftotext(out))
     # the machinery is in the data pack's technical annex, never in the management report
     assert "SHA-256" in pack_text and "loyalty-audit extract" in pack_text and "f1" in pack_text
     assert "SHA-256" not in report_text and "loyalty-audit" not in report_text and str(tmp_path) not in report_text
@@ -262,18 +280,14 @@ def test_batch_writes_both_documents(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "drop --appendix" in refused.stderr
 
 
-DEMO_INPUTS = ("--bank", str(BANK), "--brand", str(ROOT / "examples" / "brand" / "brand.yaml"),
-               "--baseline", str(ROOT / "examples" / "demo-2025"), "--plan", str(ROOT / "examples" / "demo-plan.yaml"))
-
-
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_the_demo_report_fits_15_pages_with_its_business_case_and_no_machinery(tmp_path: Path, lang: str) -> None:
+def test_the_demo_report_fits_15_pages_with_its_business_case_and_no_machinery(demo_reports: dict[str, Path],
+                                                                              lang: str) -> None:
     """The demo as `make demo` writes it (brand, baseline, plan): at most 15 pages, the summary
     quoting the plan's own payback, the detail in the data pack, nothing internal."""
-    out, pack = tmp_path / "informe.pdf", tmp_path / "anexo.pdf"
-    checked("report", *DEMO_INPUTS, "--lang", lang, "-o", str(out), "--appendix", str(pack), str(DEMO))
+    out = demo_reports[lang]
     texts = pages(out)
-    text, data = flat("\n".join(texts)), flat(pdftotext(pack))
+    text = flat("\n".join(texts))
     assert len(PdfReader(out).pages) <= 15
     # no near-empty page: every page after the cover carries text (the last one, the limitations, included)
     assert all(len(flat(page)) > 600 for page in texts[1:]), [len(flat(page)) for page in texts]
@@ -318,7 +332,13 @@ def test_the_demo_report_fits_15_pages_with_its_business_case_and_no_machinery(t
         if len(actions) == 1:
             assert item.payback == actions[0].payback_months
     # the detail is in the data pack: each action's staff hours, the recommendations without an action
+    # (the Spanish data pack as printed; the English one as its page, from the same view)
     uncovered = len(plan.uncovered)
+    if lang == "es":
+        data = flat(pdftotext(out.with_name("es-appendix.pdf")))
+    else:
+        page = render_html(view, [default_templates_dir()], _words(lang), Brand(), template=APPENDIX_TEMPLATE)
+        data = flat(html.unescape(re.sub(r"<[^>]*>", " ", page)))
     if lang == "es":
         assert f"{uncovered} recomendaciones no tienen todavía una acción en el plan: la lista está en el anexo" in text
         assert "Recomendaciones sin acción" in data and "Tiempo del personal propio, por acción" in data

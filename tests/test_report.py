@@ -18,7 +18,7 @@ from audit.run.options import Options
 from audit.run.report import build_report
 from audit.write.terminal import fmt
 
-from .conftest import DEMO, OTHER_HASH_SEED, ROOT, Branded, checked, cli, made_while_testing
+from .conftest import DEMO, OTHER_HASH_SEED, ROOT, Branded, cli
 from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_silent  # noqa: F401
 
 BANK = ROOT / "questions"
@@ -30,9 +30,9 @@ def es(value: float | None, digits: int = 1) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_report: Path) -> tuple[Path, Result]:
+def demo(demo_reports: dict[str, Path]) -> tuple[Path, Result]:
     bank = load_bank(BANK)
-    return demo_report, score(bank, load_responses([DEMO], bank))
+    return demo_reports["es"], score(bank, load_responses([DEMO], bank))
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_every_score_printed_equals_the_cli(demo: tuple[Path, Result], demo_scor
 
 def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    text = flat(pdftotext(pdf.with_name("appendix.pdf")))  # the data pack
+    text = flat(pdftotext(pdf.with_name("es-appendix.pdf")))  # the data pack
     for number_a, area in enumerate(result.bank.areas, 1):
         for number_s, section in enumerate((s for s in area.sections if s.id in result.sections), 1):
             heading = f"{number_a}.{number_s} {section.title['es']}"  # type: ignore[index]
@@ -153,9 +153,9 @@ def test_every_section_and_question_is_in_its_part(demo: tuple[Path, Result]) ->
 
 def test_recommendations_in_order_in_the_roadmap(demo: tuple[Path, Result]) -> None:
     pdf, result = demo
-    texts = pages(pdf.with_name("appendix.pdf"))  # each recommendation once, in the data pack
+    texts = pages(pdf.with_name("es-appendix.pdf"))  # each recommendation once, in the data pack
     start = next(i for i, t in enumerate(texts) if "Hoja de ruta de mejora Todas las preguntas" in flat(t))
-    end = next(i for i, t in enumerate(texts) if i > start and "Cómo se calculan las puntuaciones" in t)
+    end = next(i for i, t in enumerate(texts) if i > start and "Hoja de ruta de mejora" not in t)  # the next part
     roadmap = flat(" ".join(texts[start:end]))
     groups = re.split(r"Victorias rápidas \(esfuerzo bajo\)|Proyectos \(esfuerzo medio\)|"
                       r"Largo plazo \(esfuerzo alto\)", roadmap)
@@ -271,19 +271,13 @@ def test_html_is_the_same_report_standalone(duo_branded: Branded) -> None:
     assert page.count("<svg") >= 3
 
 
-@made_while_testing
-def undated_reports(folder: Path) -> tuple[Path, Path]:
-    """The duo team's answers without a submitted date, in English: as they are, and dated by --date."""
-    bank = duo_bank(folder / "bank")
-    team = duo_team(folder / "team.yaml", submitted=False)
-    undated, dated = folder / "undated.pdf", folder / "dated.pdf"
-    checked("report", "--bank", str(bank), "--lang", "en", "-o", str(undated), str(team))
-    checked("report", "--bank", str(bank), "--lang", "en", "--date", "2027-01-31", "-o", str(dated), str(team))
-    return undated, dated
-
-
-def test_undated_answers_make_an_undated_report(undated_reports: tuple[Path, Path]) -> None:
-    out, dated = undated_reports
+def test_undated_answers_make_an_undated_report(tmp_path: Path) -> None:
+    # the duo team's answers without a submitted date, in English: as they are, and dated by --date
+    bank = duo_bank(tmp_path / "bank")
+    team = duo_team(tmp_path / "team.yaml", submitted=False)
+    out, dated = tmp_path / "undated.pdf", tmp_path / "dated.pdf"
+    build_report([team], Options(bank=bank, lang="en"), output=out)
+    build_report([team], Options(bank=bank, lang="en", date=dt.date(2027, 1, 31)), output=dated)
     assert "Undated" in pages(out)[0]
     meta = PdfReader(out).metadata
     assert meta is not None and "/CreationDate" not in meta

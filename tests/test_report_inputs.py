@@ -107,12 +107,13 @@ def test_consultant_templates_come_first(duo: tuple[Path, Path], tmp_path: Path)
         encoding="utf-8")
     write_yaml(mine / "messages.yaml", {"summary": {"es": "Lo esencial", "en": "The essentials"}})
     (mine / "custom.css").write_text(".summary h1 { font-size: 30pt; }\n", encoding="utf-8")
-    out = tmp_path / "r.pdf"
-    build_report([duo[1]], Options(bank=duo[0], templates=mine, lang="en"), output=out)
-    text = flat(pdftotext(out))
-    assert "Our own words." in text and "The essentials" in text
-    assert "Executive summary" not in text
-    assert "Priority initiatives" in text  # everything not overridden is the package's
+    out = tmp_path / "r.html"  # (the page WeasyPrint would print)
+    build_report([duo[1]], Options(bank=duo[0], templates=mine, lang="en"), output=None, html=out)
+    page = out.read_text(encoding="utf-8")
+    assert "<p>Our own words.</p>" in page and ">The essentials<" in page
+    assert "Executive summary" not in page
+    assert ">Priority initiatives<" in page  # everything not overridden is the package's
+    assert ".summary h1 { font-size: 30pt; }" in page  # the consultant's style sheet, last
 
 
 @pytest.mark.parametrize(("template", "expected"), [

@@ -501,30 +501,33 @@ def _words(pdf: Path) -> list[tuple[int, float, float, str]]:
     return out
 
 
-LONG = {
-    "URL without a break": "https://example.com/?" + "&".join(f"k{i}=v{i}" for i in range(60)) + "x" * 40,
-    "one word": "Z" * 400,
-    "digits": "1234567890" * 40,
-}
+def long_text(kind: str, place: int) -> str:
+    """400 characters of ``kind`` with no break, different for each place it is put in."""
+    text = {"URL without a break": f"https://{place}.example.com/?" + "&".join(f"k{i}=v{i}" for i in range(60)),
+            "one word": "ZYX"[place] * 400,
+            "digits": "1234567890" * 41}[kind]
+    text = text[place:] if kind == "digits" else text + "x" * 400
+    return text[:400]
 
 
-@pytest.mark.parametrize("where", ["comment", "answer and organisation", "name"])
-@pytest.mark.parametrize("kind", list(LONG))
-def test_long_unbreakable_text_wraps_inside_the_page(kind: str, where: str, duo: tuple[Path, Path],
-                                                     tmp_path: Path) -> None:
-    long = LONG[kind][:400]
-    assert len(long) == 400
-    team = duo_team(tmp_path / "long.yaml",
-                    comment=f"See {long} for the details." if where == "comment" else "short",
-                    answer=long if where == "answer and organisation" else "short",
-                    organisation=long if where == "answer and organisation" else "Acme")
-    if where == "name":
-        text = team.read_text(encoding="utf-8").replace("name: Ana", f"name: '{long}'")
-        team.write_text(text, encoding="utf-8")
+PLACES = ("comment", "answer and organisation", "name")
+
+
+@pytest.mark.parametrize("kind", ["URL without a break", "one word", "digits"])
+def test_long_unbreakable_text_wraps_inside_the_page(kind: str, duo: tuple[Path, Path], tmp_path: Path) -> None:
+    """The long text in a comment, in a text answer and the organisation's name, and in a
+    respondent's name (a different text in each), all in one report."""
+    long = {where: long_text(kind, place) for place, where in enumerate(PLACES)}
+    assert all(len(text) == 400 for text in long.values()) and len(set(long.values())) == len(PLACES)
+    team = duo_team(tmp_path / "long.yaml", comment=f"See {long['comment']} for the details.",
+                    answer=long["answer and organisation"], organisation=long["answer and organisation"])
+    text = team.read_text(encoding="utf-8").replace("name: Ana", f"name: '{long['name']}'")
+    team.write_text(text, encoding="utf-8")
     out = tmp_path / "r.pdf"
-    build_report([team], Options(bank=duo[0], name_respondents=where == "name"), output=out)
+    build_report([team], Options(bank=duo[0], name_respondents=True), output=out)
     words = _words(out)
     beyond = [(p, round(x1), w[:20]) for p, x0, x1, w in words if x1 > PAGE_RIGHT + 2 or x0 < 0]
     assert not beyond, beyond
     whole = html.unescape("".join(w for *_, w in words))
-    assert long in whole  # broken over lines, nothing cut
+    for where, text in long.items():
+        assert text in whole, where  # broken over lines, nothing cut

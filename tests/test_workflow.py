@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audit.read.bank import load_bank
 
-from .conftest import DEMO, ROOT, checked, cli, made_while_testing, process, write_yaml
-from .reporting import flat, pdftotext
+from .conftest import DEMO, ROOT, cli, write_yaml
+from .reporting import duo_bank, flat, pdftotext
 from .test_form import fill
 
 sys.path.insert(0, str(ROOT / "tests" / "vectors"))
@@ -30,13 +31,6 @@ def ok(*args: str, cwd: Path | None = None) -> str:
     return run.stdout
 
 
-def done(*args: str, cwd: Path | None = None) -> str:
-    """``ok`` in a process of its own (for jobs, which run beside the tests)."""
-    run = process(*args, cwd=cwd)
-    assert run.returncode == 0, (args, run.stderr)
-    return run.stdout
-
-
 @dataclass
 class DemoClient:
     folder: Path
@@ -44,26 +38,28 @@ class DemoClient:
     batch: str  # what report --batch printed
 
 
-@made_while_testing
-def demo_client(folder: Path) -> DemoClient:
-    """The demo's client taken through the README's steps, one command after the other."""
-    alba = folder / "alba"
-    done("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
-         "--baseline", str(ROOT / "examples" / "demo-2025"))
+@pytest.fixture(scope="session")
+def demo_client(tmp_path_factory: pytest.TempPathFactory) -> DemoClient:
+    """The demo's client taken through the README's steps, one command after the other (in this
+    process: WeasyPrint's caches stay warm; the commands in processes of their own are the
+    batch tests' and test_cli's)."""
+    alba = tmp_path_factory.mktemp("demo-client") / "alba"
+    ok("init", str(alba), "--client", "Muebles Alba S.L.", "--consultancy", "Norte Consultores",
+       "--baseline", str(ROOT / "examples" / "demo-2025"))
     for path in sorted(DEMO.glob("*.yaml"))[:4]:
         shutil.copy(path, alba / "answers")
     shutil.copy(ROOT / "examples" / "demo-plan.yaml", alba / "plan.yaml")
     # the fifth person will not use the website: a PDF form, filled and read back into answers/
-    done("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
+    ok("form", "--profile", "channel=both", "--profile", "market=b2c", "-o", "questionnaire.pdf", cwd=alba)
     fill(alba / "questionnaire.pdf", alba / "filled.pdf", {"respondent.name": "Andrés Molina",
                                                           "respondent.department": "operations",
                                                           "organisation": "Muebles Alba S.L.",
                                                           "answer.bo-delivery-days": "12",
                                                           "answer.bo-delivery-tracking": "1"})
-    done("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
-    scores = done("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba)
-    done("export", "answers", "-o", "audit.xlsx", cwd=alba)
-    return DemoClient(alba, scores, done("report", "--batch", ".", cwd=alba))
+    ok("import-form", "filled.pdf", "-o", "answers/05-operaciones.json", cwd=alba)
+    scores = ok("score", "--format", "json", "--baseline", "baseline", "answers", cwd=alba)
+    ok("export", "answers", "-o", "audit.xlsx", cwd=alba)
+    return DemoClient(alba, scores, ok("report", "--batch", ".", cwd=alba))
 
 
 def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> None:
@@ -86,21 +82,22 @@ def test_demo_client_from_init_to_costed_follow_up(demo_client: DemoClient) -> N
     assert "bo-catalogue-mailing" not in text
 
 
-@made_while_testing
-def generated_clients(folder: Path) -> tuple[Path, str]:
+@pytest.fixture(scope="session")
+def generated_clients(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """Two clients of three generated respondents each, reported in one batch (in English, dated):
-    the clients' folder and what the batch printed."""
-    bank = load_bank(ROOT / "questions")
+    the clients' folder and what the batch printed. Each client has the duo bank of its own (the
+    default bank's batch is the demo client's above)."""
+    clients = tmp_path_factory.mktemp("generated") / "clients"
     rng = random.Random(7)
-    clients = folder / "clients"
     for name in ("north", "south"):
-        checked("init", str(clients / name), "--client", name.title())
+        ok("init", str(clients / name), "--client", name.title())
+        bank = load_bank(duo_bank(clients / name / "bank"))
         for i in range(3):
             data = random_file(bank, rng, i, organisation=name.title())
             data["bank_version"] = bank.version
             write_yaml(clients / name / "answers" / f"{i}.yaml", data)
-    # (one report after the other: test_batch runs worker processes)
-    done = process("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30", "--jobs", "1")
+    # (one report after the other, in this process: test_batch runs worker processes)
+    done = cli("report", "--batch", str(clients), "--lang", "en", "--date", "2026-11-30", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     progress = done.stderr.splitlines()  # one line per client, and nothing else
     assert [line.split(":")[0] for line in progress] == ["[1/2] north", "[2/2] south"], done.stderr
@@ -110,25 +107,26 @@ def generated_clients(folder: Path) -> tuple[Path, str]:
 def test_generated_clients_in_one_batch(generated_clients: tuple[Path, str], tmp_path: Path) -> None:
     clients, out = generated_clients
     for name in ("north", "south"):
-        expected = json.loads(ok("score", "--format", "json", str(clients / name / "answers")))
+        bank, answers = str(clients / name / "bank"), str(clients / name / "answers")
+        expected = json.loads(ok("score", "--bank", bank, "--format", "json", answers))
         row = next(line for line in out.splitlines() if line.startswith(f"│ {name} "))
         score = expected["overall"]["score"]
         assert ("—" if score is None else f"{score:.1f}") in row
         assert "30 November 2026" in pdftotext(clients / name / "report.pdf")
-        ok("export", str(clients / name / "answers"), "-o", str(tmp_path / f"{name}.csv"))
+        ok("export", "--bank", bank, answers, "-o", str(tmp_path / f"{name}.csv"))
         overall = list(csv.reader((tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()))[2]
         # the first row under the header is the overall one: no area, no section
         assert overall[1:3] == ["", ""] and overall[3] == ("" if score is None else repr(score))
 
 
-@made_while_testing
-def generated_form(folder: Path) -> tuple[dict[str, str], Path]:
+@pytest.fixture(scope="session")
+def generated_form(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], Path]:
     """The form for a generated profile (the first draws of random.Random(11)) and the profile."""
     bank = load_bank(ROOT / "questions")
     rng = random.Random(11)
     profile = {pq.id: rng.choice([o.key for o in pq.options]) for pq in bank.profile}
-    blank = folder / "form.pdf"
-    checked("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
+    blank = tmp_path_factory.mktemp("generated-form") / "form.pdf"
+    ok("form", *[f"--profile={k}={v}" for k, v in profile.items()], "-o", str(blank))
     return profile, blank
 
 
