@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -264,6 +265,12 @@ class Lane:
 
 
 IN_WORKER = "PYTEST_XDIST_WORKER" in os.environ
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collecting made (modules, test items, the package) stays alive for the whole run:
+    set aside from the garbage collector's passes, as the renderers do (audit.write.report.pdf)."""
+    gc.freeze()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -131,13 +131,16 @@ def objects_held_still() -> Iterator[None]:
 
     Laying out allocates boxes by the hundred thousand, and each full pass of the collector
     walked every object of the program again: about a twentieth of the rendering time. The
-    boxes themselves are collected as before; the objects set aside rejoin the collector after.
+    boxes themselves are collected as before; the objects set aside rejoin the collector after,
+    unless a caller had already set objects aside (then they stay so, as it wants).
     """
+    already = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not already:
+            gc.unfreeze()
 
 
 @contextmanager
