@@ -184,7 +184,9 @@ def filled_form(blank: Path, values: dict[str, str]) -> bytes:
 # Run by pytest-xdist's workers (``make test``), the workers already fill the cores: a job
 # runs when a test first asks for it, and every test that uses a job goes to the same worker
 # as the other users of that job (one xdist group per set of jobs tests share), so that each
-# job runs once.
+# job runs once. A report several tests read that is quicker made in the worker's own process
+# (its caches warm, no interpreter to start) is a session fixture marked ``@shared``: its users
+# are grouped on one worker the same way.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
 SHARED: set[str] = set()  # the jobs, and the session fixtures made in this process that tests share
