@@ -135,6 +135,7 @@ def objects_held_still() -> Iterator[None]:
     unless a caller had already set objects aside (then they stay so, as it wants).
     """
     already = gc.get_freeze_count()
+    gc.collect()  # what an earlier rendering left is freed first, not set aside with the rest
     gc.freeze()
     try:
         yield
