@@ -72,6 +72,10 @@ def test_two_tabs_keep_in_step_and_lose_nothing(context: Any, http_url: str) -> 
     # a comment typed in one tab, an answer cleared in the other: both kept
     second.bring_to_front()
     second.fill(f"[data-comment={q2}]", "Visto en la segunda pestaña")
+    # the first tab has heard of it before it is used, as when a person switches tabs (Chromium
+    # hands one tab's localStorage writes to the others a moment later)
+    first.wait_for_function("([key, q]) => ((JSON.parse(localStorage.getItem(key)) || {}).comments || {})[q]",
+                            arg=[KEY, q2])
     first.bring_to_front()
     first.click(f'[data-question="{q1}"] [data-action=clear]')
     state = saved(second)
