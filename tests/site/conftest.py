@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, V2_BANK, QuietHandler, made_once, mkdocs_build
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, V2_BANK, made_once, mkdocs_build, served
 
 
 def _build_default_site(folder: Path) -> None:
@@ -28,15 +25,8 @@ def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def http_url(default_site: Path) -> Iterator[str]:
     """The built site served by a local web server on a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(default_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(default_site) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="session")
@@ -95,12 +85,5 @@ def _build_v2_site(work: Path) -> None:
 def v2_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A site of the v2 bank of the vectors (min_group 2, min_coverage 0.6), built once, served."""
     work = made_once(tmp_path_factory, "v2-site", _build_v2_site)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(work / "site")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(work / "site") as port:
+        yield f"http://127.0.0.1:{port}/"

@@ -10,8 +10,10 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
-from http.server import SimpleHTTPRequestHandler
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,20 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+@contextmanager
+def served(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[int]:
+    """``folder`` served by a local web server on a free port of 127.0.0.1: the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def with_axe(context: Any) -> Any:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import ROOT, SCREENSHOTS, QuietHandler, axe_violations, screenshot, serious, with_axe
+from site_support import ROOT, SCREENSHOTS, QuietHandler, axe_violations, screenshot, serious, served, with_axe
 
 from audit.model import kind_of, text_of
 from audit.read.bank import load_bank
@@ -236,15 +233,8 @@ def sub_path_server(default_site: Path, tmp_path_factory: pytest.TempPathFactory
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(NotFound, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/audit/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(root, NotFound) as port:
+        yield f"http://127.0.0.1:{port}/audit/"
 
 
 def test_404_works_under_a_sub_path_and_from_file(browser: Any, default_site: Path, sub_path_server: str) -> None:
