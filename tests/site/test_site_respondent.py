@@ -78,6 +78,8 @@ def test_two_tabs_keep_in_step_and_lose_nothing(context: Any, http_url: str) -> 
                             arg=[KEY, q2])
     first.bring_to_front()
     first.click(f'[data-question="{q1}"] [data-action=clear]')
+    second.wait_for_function("([key, q]) => !((JSON.parse(localStorage.getItem(key)) || {}).answers || {})[q]",
+                             arg=[KEY, q1])  # the clearing has reached the second tab
     state = saved(second)
     assert state["answers"] == {q2: k2, q3: k3}
     assert state["comments"] == {q2: "Visto en la segunda pestaña"}
