@@ -2052,17 +2052,21 @@
     if (a.href.indexOf(site) === 0) { ui.leaving = Date.now(); }
   }
 
-  function exportAnswers() {
-    var file = currentFile();
-    file.submitted = new Date().toISOString();
-    var name = exportName(file);
-    var blob = new root.Blob([JSON.stringify(file, null, 2) + "\n"], { type: "application/json" });
+  /* The browser saves `blob` as the file `name`, as if a link to it had been followed. */
+  function download(name, blob) {
     var url = root.URL.createObjectURL(blob);
     var a = el("a", { href: url, download: name, hidden: "hidden" });
     doc().body.appendChild(a);
     a.click();
     a.remove();
     root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
+  }
+
+  function exportAnswers() {
+    var file = currentFile();
+    file.submitted = new Date().toISOString();
+    var name = exportName(file);
+    download(name, new root.Blob([JSON.stringify(file, null, 2) + "\n"], { type: "application/json" }));
     markHanded();
     status(say("exported", { file: name }));
   }
@@ -2624,13 +2628,7 @@
       }).join(ui.lang && decimalSign(ui.lang) === "," ? ";" : ",");
     }).join("\r\n") + "\r\n";
     var name = slug(ui.bank.id) + "-" + slug(say("team")) + "-" + new Date().toISOString().slice(0, 10) + ".csv";
-    var blob = new root.Blob(["\ufeff" + text], { type: "text/csv" });
-    var url = root.URL.createObjectURL(blob);
-    var a = el("a", { href: url, download: name, hidden: "hidden" });
-    doc().body.appendChild(a);
-    a.click();
-    a.remove();
-    root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
+    download(name, new root.Blob(["\ufeff" + text], { type: "text/csv" }));
   }
 
   /* -------------------------------------------------------------------- events --- */
