@@ -44,14 +44,14 @@ class Ran:
     stderr: str
 
 
-def cli(*args: str, cwd: Path | None = None) -> Ran:
-    """``loyalty-audit ARGS`` run in this process, in ``cwd``.
+def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
+    """``loyalty-audit ARGS`` run in this process, in ``cwd``, with ``env`` added to the environment.
 
     An exception that escapes the command ends it with status 1 and its traceback on stderr,
     as it would a real process.
     """
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
-        result = CliRunner().invoke(main, list(args))
+        result = CliRunner().invoke(main, list(args), env=env)
     stderr = result.stderr
     if result.exc_info is not None and not issubclass(result.exc_info[0], SystemExit):  # (sys.exit(0): no exception)
         stderr += "".join(traceback.format_exception(*result.exc_info))

@@ -8,8 +8,6 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -27,17 +25,13 @@ from audit.run.form import import_form, write_form
 from audit.run.options import Options
 from audit.run.report import build_report
 
-from .conftest import DATA, MINI, filled_form
+from .conftest import DATA, MINI, cli, filled_form
 
 ANSWERS = DATA / "mini-answers"
 KINDS = ["form", "report", "plain report"]  # a filled questionnaire; a report, as written and rewritten by pypdf
 FILLED = {"respondent.name": "Ana", "respondent.department": "ops", "profile.channel": "both", "answer.q1": "2",
           "na.q2": "on", "option.q3:m1": "on", "option.q3:m3": "on", "answer.q4": "2,5", "answer.q5": "1",
           "answer.q6": "fine", "comment.q1": "a comment", "answer.q7": "0"}
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ import os
 import random
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +48,14 @@ from audit.write.report.pdf import LockedFetcher, RefusedResource, file_url
 from audit.write.sheet import export_bytes
 from audit.write.terminal import progress, summary_table
 
-from .conftest import MINI
+from .conftest import MINI, Ran, cli
 from .reporting import duo_bank, duo_team, weasyprint_silent  # noqa: F401
 
 PAGE_RIGHT = 595.276 - 19 * 72 / 25.4  # A4 less the report's 19 mm right margin, in points
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "1000"}  # no table wraps a name
-    return subprocess.run([sys.executable, "-m", "audit", *args], capture_output=True, text=True, check=False,
-                          env=env)
+def wide_cli(*args: str) -> Ran:
+    return cli(*args, env={"COLUMNS": "1000"})  # no table wraps a name
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -289,7 +286,7 @@ def test_printable_text_is_left_as_it_is(text: str) -> None:
 def test_a_key_cannot_forge_a_problem_line(control: str, tmp_path: Path) -> None:
     forged = f"q9{control}forged.yaml:1: all is well"
     path = mini_team(tmp_path / "a.json", extra={"answers": {"q1": 2, forged: 1, f"x{control}y": 2}})
-    run = cli("score", "--bank", str(MINI), str(path))
+    run = wide_cli("score", "--bank", str(MINI), str(path))
     assert run.returncode == 2, run.stdout
     lines = run.stderr.splitlines()
     assert lines and all(line.startswith(f"{path}:") for line in lines), lines
@@ -306,7 +303,7 @@ def test_names_reach_the_score_table_escaped(name: str, tmp_path: Path) -> None:
     # q7 does not apply to a web shop: the warning names the respondent
     path = mini_team(tmp_path / "a.json", organisation=name, name=name, comment=name,
                      extra={"answers": {"q1": 2, "q2": "x", "q3": ["m1"], "q4": 2, "q5": 1, "q6": name, "q7": 1}})
-    run = cli("score", "--bank", str(MINI), str(path))
+    run = wide_cli("score", "--bank", str(MINI), str(path))
     assert run.returncode == 0, run.stderr
     out = run.stdout + run.stderr
     assert not raw_controls(out)
@@ -366,7 +363,7 @@ def test_init_refuses_control_characters_in_names(flag: str, control: str, tmp_p
 
 
 def test_init_refuses_control_characters_on_the_command_line(tmp_path: Path) -> None:
-    run = cli("init", str(tmp_path / "p"), "--client", "Acme\x1b[31m\nforged")
+    run = wide_cli("init", str(tmp_path / "p"), "--client", "Acme\x1b[31m\nforged")
     assert run.returncode == 2 and len(run.stderr.splitlines()) == 1 and not raw_controls(run.stderr)
     assert not (tmp_path / "p").exists()
 
@@ -404,7 +401,7 @@ def test_init_into_a_symbolic_link_is_refused(kind: str, tmp_path: Path) -> None
     assert [str(p) for p in exc.value.problems] == [f"{link}:1: a symbolic link (to '{real}'); expected a new or "
                                                     "empty folder: give the folder itself or a new name"]
     if kind == "empty folder":  # the command line says the same, with exit status 2
-        run = cli("init", str(link), "--client", "Acme")
+        run = wide_cli("init", str(link), "--client", "Acme")
         assert run.returncode == 2 and run.stderr.splitlines() == [str(exc.value)]
     assert link.is_symlink() and os.readlink(link) == str(real) and snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["link"] + (["real"] if kind != "missing target"
@@ -426,7 +423,7 @@ def test_the_workbook_escapes_what_xml_forbids(chars: list[str], tmp_path: Path)
     nasty = "a" + "b".join(chars) + "z"
     path = mini_team(tmp_path / "a.json", organisation=nasty, name=nasty, comment=nasty, answer=nasty + "_x0041_")
     out = tmp_path / "audit.xlsx"
-    run = cli("export", "--bank", str(MINI), "--name-respondents", "-o", str(out), str(path))
+    run = wide_cli("export", "--bank", str(MINI), "--name-respondents", "-o", str(out), str(path))
     assert run.returncode == 0, run.stderr
     rows = list(load_workbook(out)["Answers"].iter_rows(values_only=True))
     q1 = next(r for r in rows if r[6] == "q1")
@@ -474,7 +471,7 @@ def test_a_line_break_in_a_csv_cell_never_starts_a_formula_row(brk: str, start: 
 def test_the_export_command_quotes_a_bare_carriage_return(tmp_path: Path) -> None:
     path = mini_team(tmp_path / "a.json", comment="ok\r=cmd|' /C calc'!A0", answer="-2+3")
     out = tmp_path / "audit.csv"
-    run = cli("export", "--bank", str(MINI), "-o", str(out), str(path))
+    run = wide_cli("export", "--bank", str(MINI), "-o", str(out), str(path))
     assert run.returncode == 0, run.stderr
     raw = out.read_bytes()
     assert b'"ok\r\'=cmd|\' /C calc\'!A0"' in raw and b",'-2+3," in raw
