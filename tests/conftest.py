@@ -185,15 +185,15 @@ def filled_form(blank: Path, values: dict[str, str]) -> bytes:
 # runs when a test first asks for it, and every test that uses a job goes to the same worker
 # as the other users of that job (one xdist group per set of jobs tests share), so that each
 # job runs once. A report several tests read that is quicker made in the worker's own process
-# (its caches warm, no interpreter to start) is a session fixture marked ``@shared``: its users
-# are grouped on one worker the same way.
+# (its caches warm, no interpreter to start) is a session or module fixture marked ``@shared``:
+# its users are grouped on one worker the same way.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
 SHARED: set[str] = set()  # the jobs, and the session fixtures made in this process that tests share
 
 
 def shared(fixture: Callable[..., T]) -> Callable[..., T]:
-    """Marks a session fixture made in this process (not a job) that several tests read: under
+    """Marks a session or module fixture made in this process (not a job) that several tests read: under
     xdist they run on one worker, as the users of a job do."""
     SHARED.add(fixture.__name__)
     return fixture

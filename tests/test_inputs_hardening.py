@@ -433,21 +433,37 @@ def test_refusing_too_many_values_builds_no_tree(tmp_path: Path, form: str, monk
     assert peak < 20 * len(text.encode())
 
 
-def test_alias_bombs_name_the_aliases(tmp_path: Path) -> None:
+def alias_bomb(path: Path) -> Path:
+    """Nine levels of ten aliases each: a billion values from a few hundred bytes."""
     rows = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 10) + "]")
-    path = tmp_path / "answers.yaml"
     path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_alias_bombs_name_the_aliases(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load_document(alias_bomb(tmp_path / "answers.yaml"))
+    [problem] = caught.value.problems
+    assert problem.message == (f"the document expands to more than {MAX_NODES:,} values (YAML aliases repeated "
+                               "too often); expected a smaller file")
+
+
+def test_an_alias_bomb_stops_within_a_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kilobyte per value expanded at most, traced at a tenth of the limit (tracing slows
+    allocation tenfold; the bytes per value do not hang on the limit)."""
+    limit = MAX_NODES // 10
+    monkeypatch.setattr(documents, "MAX_NODES", limit)
     tracemalloc.start()
     try:
         with pytest.raises(InputError) as caught:
-            load_document(path)
+            load_document(alias_bomb(tmp_path / "answers.yaml"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert "YAML aliases repeated too often" in caught.value.problems[0].message
-    assert peak < 200_000_000
+    assert peak < 1_000 * limit
 
 
 def response_file(path: Path, respondents: int, rng: random.Random) -> Path:

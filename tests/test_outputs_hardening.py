@@ -30,7 +30,7 @@ from audit.run.form import import_form, write_form
 from audit.run.options import Options
 from audit.run.report import Written, build_report
 
-from .conftest import DATA, MINI, filled_form
+from .conftest import DATA, MINI, filled_form, shared
 
 ANSWERS = DATA / "mini-answers"
 FILLED = {"respondent.name": "Ana", "respondent.department": "ops", "profile.channel": "both", "answer.q1": "2",
@@ -61,6 +61,7 @@ def tree(root: Path) -> dict[str, bytes | None]:
 
 
 @pytest.fixture(scope="module")
+@shared
 def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """A blank and a filled questionnaire, and a report, of the mini bank."""
     folder = tmp_path_factory.mktemp("made")

@@ -25,7 +25,7 @@ from audit.run.form import import_form, write_form
 from audit.run.options import Options
 from audit.run.report import build_report
 
-from .conftest import DATA, MINI, cli, filled_form
+from .conftest import DATA, MINI, cli, filled_form, shared
 
 ANSWERS = DATA / "mini-answers"
 KINDS = ["form", "report", "plain report"]  # a filled questionnaire; a report, as written and rewritten by pypdf
@@ -35,6 +35,7 @@ FILLED = {"respondent.name": "Ana", "respondent.department": "ops", "profile.cha
 
 
 @pytest.fixture(scope="module")
+@shared
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """A filled questionnaire of the mini bank and a report of it, as bytes; the report also as
     pypdf rewrites it, its objects in plain sight (WeasyPrint packs them in compressed streams)."""
