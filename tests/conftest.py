@@ -189,7 +189,7 @@ def filled_form(blank: Path, values: dict[str, str]) -> bytes:
 # its users are grouped on one worker the same way.
 
 JOBS: dict[str, Callable[[Path], Any]] = {}
-SHARED: set[str] = set()  # the jobs, and the session fixtures made in this process that tests share
+SHARED: set[str] = set()  # the jobs, and the fixtures made in this process that tests share (@shared)
 
 
 def shared(fixture: Callable[..., T]) -> Callable[..., T]:
