@@ -106,6 +106,31 @@ def test_a_tab_that_missed_the_event_merges_when_it_saves(page: Any, http_url: s
     assert page.inner_text("[data-progress=overall]").startswith(f"2 de {counted()} ")
 
 
+def test_a_save_that_wrote_over_another_tab_unseen_puts_its_answers_back(page: Any, http_url: str) -> None:
+    """Chromium tells a tab of another tab's save a moment after it: a save of this tab in that
+    moment writes over it without seeing it. When the late event comes, what is stored is this
+    tab's save, not what the event brings: both tabs' answers are kept, shown and saved."""
+    page.goto(http_url + section_path("delivery"))
+    q1, k1 = first_single("delivery")
+    q2, k2 = first_single("after_sales")
+    q3, k3 = first_single("delivery", 1)
+    page.check(f'[data-question="{q1}"] input[value="{k1}"]')
+    before = stored(page)[KEY]
+    # the other tab's save, made from what was stored then: q2 answered
+    theirs = json.loads(before)
+    theirs["answers"][q2] = k2
+    # this tab answers q3 before it hears of that save: its save writes over it
+    page.check(f'[data-question="{q3}"] input[value="{k3}"]')
+    assert saved(page)["answers"] == {q1: k1, q3: k3}
+    page.evaluate("([key, old, value]) => window.dispatchEvent(new StorageEvent('storage',"
+                  " {key: key, oldValue: old, newValue: value, storageArea: localStorage}))",
+                  [KEY, before, json.dumps(theirs)])
+    assert saved(page)["answers"] == {q1: k1, q2: k2, q3: k3}
+    assert page.is_checked(f'[data-question="{q1}"] input[value="{k1}"]')
+    assert page.is_checked(f'[data-question="{q3}"] input[value="{k3}"]')
+    assert page.inner_text("[data-progress=overall]").startswith(f"3 de {counted()} ")
+
+
 # -- import over existing answers ----------------------------------------------------------
 
 def test_import_over_answers_asks_first_and_can_be_undone(page: Any, http_url: str, tmp_path: Path) -> None:

@@ -1058,7 +1058,7 @@
   /* ==================================================================== page === */
 
   var ui = { data: null, bank: null, kinds: null, s: {}, lang: "", root: "./", key: "", state: null, storage: true,
-    team: [], bound: false, notice: "", written: null, leaving: 0, formats: {}, normal: new Map() };
+    team: [], bound: false, notice: "", written: null, replaced: null, leaving: 0, formats: {}, normal: new Map() };
 
   function doc() { return root.document; }
 
@@ -1274,21 +1274,38 @@
     }
     var text = JSON.stringify(ui.state);
     var ok = storeItem(ui.key, text);
-    if (ok) { ui.written = text; }
+    if (ok) { ui.replaced = raw; ui.written = text; }
     return ok;
   }
 
-  /* Another tab saved: take its answers, keep this tab's unsaved ones, and show them. */
+  /* Another tab saved: take its answers, keep this tab's unsaved ones, and show them. The
+     browser tells a tab of another's save a moment after it: a save of this tab in that moment
+     wrote over it unseen (what is stored now is what this tab wrote, not what the event brings).
+     Then the other tab's changes are put back over what this tab's save replaced, and saved. */
   function onStorage(event) {
     if (!ui.data || !ui.state) { return; }
     if (event.key === ui.key + ":sent") { showSent(); return; }
     if (event.key !== ui.key && event.key !== null) { return; }
+    var store = storage(), now = event.newValue;
+    try { now = store ? store.getItem(ui.key) : now; } catch (e) { now = event.newValue; }
     var incoming = null;
-    try { incoming = event.newValue ? cleanState(JSON.parse(event.newValue)) : null; } catch (e) { return; }
+    if (event.key !== null && event.newValue && now !== event.newValue && now !== null && now === ui.written) {
+      var lost = null, replaced = null;
+      try {
+        lost = cleanState(JSON.parse(event.newValue));
+        replaced = ui.replaced ? cleanState(JSON.parse(ui.replaced)) : blankState();
+      } catch (e) { return; }
+      mergeInto(ui.state, lost, replaced);
+      fillControls();
+      save();
+      refresh();
+      return;
+    }
+    try { incoming = now ? cleanState(JSON.parse(now)) : null; } catch (e) { return; }
     if (event.key === null || !incoming) { incoming = blankState(); }
     mergeInto(incoming, ui.state, baseState());  /* this tab's changes not saved yet, if any */
     ui.state = incoming;
-    ui.written = event.key === null ? null : event.newValue;
+    ui.written = event.key === null ? null : now;
     fillControls();
     refresh();
   }
