@@ -1295,7 +1295,9 @@
         lost = cleanState(JSON.parse(event.newValue));
         replaced = ui.replaced ? cleanState(JSON.parse(ui.replaced)) : blankState();
       } catch (e) { return; }
+      var had = copyState(ui.state);
       mergeInto(ui.state, lost, replaced);
+      if (sameAnswers(had, ui.state)) { return; }  /* this tab's save had taken them in already */
       fillControls();
       save();
       refresh();
