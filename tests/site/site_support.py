@@ -51,18 +51,10 @@ def made_once(tmp_path_factory: Any, name: str, make: Callable[[Path], object]) 
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """A static file server that does not log every request, and lets the browser keep what it
-    fetched for ten minutes, as static hosts do (GitHub Pages sends the same ``max-age``): the
-    site's files, just built, would otherwise be asked again on every page."""
-
-    protocol_version = "HTTP/1.1"
+    """A static file server that does not log every request."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
 
 
 @contextmanager
