@@ -414,7 +414,7 @@ def test_too_many_values_are_refused_as_they_come(tmp_path: Path, form: str) -> 
 @pytest.mark.parametrize("form", ["json", "flow"])
 def test_refusing_too_many_values_builds_no_tree(tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the values are counted, memory holds the values read so far, a few bytes each, and
-    the text: no node tree. Traced at a tenth of the limit (tracing slows allocation twentyfold),
+    the text: no node tree. Traced at a tenth of the limit (tracing slows allocation up to twentyfold),
     which gives the same bytes per value as the limit itself."""
     limit = MAX_NODES // 10
     monkeypatch.setattr(documents, "MAX_NODES", limit)
@@ -452,7 +452,7 @@ def test_alias_bombs_name_the_aliases(tmp_path: Path) -> None:
 
 def test_an_alias_bomb_stops_within_a_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A kilobyte per value expanded at most, traced at a tenth of the limit (tracing slows
-    allocation tenfold; the bytes per value do not hang on the limit)."""
+    allocation several times over; the bytes per value do not hang on the limit)."""
     limit = MAX_NODES // 10
     monkeypatch.setattr(documents, "MAX_NODES", limit)
     tracemalloc.start()
