@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from site_support import screenshot
-from test_site_browser import BANK, DEMO, import_file, section_title, tab_to
+from site_support import ANIMATIONS_DONE, screenshot
+from test_site_browser import BANK, DEMO, import_file, section_title
 from test_site_respondent import section_path
 
 PHONE = {"width": 390, "height": 844}
@@ -50,10 +50,14 @@ def test_previous_beside_next_follows_the_profile(page: Any, http_url: str) -> N
 def test_skip_link_reaches_the_first_question(page: Any, http_url: str) -> None:
     page.goto(http_url + section_path("delivery"))
     skip = page.locator("[data-la-skip]")
-    assert not skip.is_visible() or skip.bounding_box()["x"] < -1000  # out of sight until focused
-    tab_to(page, "[data-la-skip]", limit=40)
-    assert skip.is_visible() and skip.inner_text() == "Ir a la primera pregunta"
-    assert skip.bounding_box()["x"] >= 0
+    opacity = "e => getComputedStyle(e).opacity"
+    assert skip.evaluate(opacity) == "0"  # out of sight until focused
+    page.keyboard.press("Tab")  # the page's first Tab stop, before the header and the navigation
+    assert page.evaluate("() => document.activeElement.matches('[data-la-skip]')")
+    page.wait_for_function(ANIMATIONS_DONE)
+    assert skip.evaluate(opacity) == "1" and skip.inner_text() == "Ir a la primera pregunta"
+    box = skip.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
     page.keyboard.press("Enter")
     first = next(q.id for _, s, q in BANK.questions() if s.id == "delivery")
     assert page.url.endswith(f"#q-{first}")

@@ -1470,7 +1470,7 @@
         prevLink.textContent = "← " + say("nav_about");
       }
       var firstQuestion = $$("[data-la-q]", page).filter(function (q) { return !q.hidden; })[0];
-      $$("[data-la-skip]", page).forEach(function (a) { if (firstQuestion) { a.href = "#" + firstQuestion.id; } });
+      $$("[data-la-skip]").forEach(function (a) { if (firstQuestion) { a.href = "#" + firstQuestion.id; } });
     }
     return profile;
   }
@@ -2756,6 +2756,16 @@
     });
   }
 
+  /* The page's skip link becomes its first Tab stop (WCAG 2.4.1, bypass blocks): it takes the
+     place of the theme's own in the skip slot before the header and the navigation, styled as
+     the theme's. A theme without that slot keeps it at the top of the page's content. */
+  function placeSkip(page) {
+    var slot = $('[data-md-component="skip"]'), link = $("[data-la-skip]", page);
+    if (!slot || !link) { return; }
+    link.classList.add("md-skip");
+    slot.replaceChildren(link);
+  }
+
   /* Runs on every page view: first load and each instant navigation. */
   function setup() {
     /* The page's data (bank, kinds, words) is its language's data file, which the element
@@ -2788,6 +2798,7 @@
     ui.state = loadState();
     if (!ui.state.organisation) { ui.state.organisation = blankState().organisation; }
     if (doc().documentElement.lang !== ui.lang) { doc().documentElement.lang = ui.lang; }
+    placeSkip(page);
     showOptionHelp();
     fillControls();
     showNotice();
