@@ -22,7 +22,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 V2_BANK = ROOT / "tests" / "vectors" / "v2-bank"
-SCREENSHOTS = Path(os.environ.get("LOYALTY_AUDIT_SCREENSHOTS", "/tmp/loyalty-audit-screens"))
+# where the site tests leave a screenshot of each page they look at, when asked (a folder in
+# LOYALTY_AUDIT_SCREENSHOTS): pictures to look at, not checks, each as costly as a page load
+SCREENSHOTS = Path(os.environ["LOYALTY_AUDIT_SCREENSHOTS"]) if os.environ.get("LOYALTY_AUDIT_SCREENSHOTS") else None
 
 
 def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
@@ -106,8 +108,10 @@ def serious(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def screenshot(tab: Any, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    """A screenshot of ``tab`` as ``name``.png in SCREENSHOTS, when screenshots are asked for."""
+    if SCREENSHOTS is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 DATA_TAG = re.compile(r'<script id="loyalty-audit-data" data-lang="([^"]+)" src="([^"]+)"></script>')

@@ -1,6 +1,6 @@
 """The built site in a real headless Chromium, from a local web server and from file://.
 
-Screenshots land in /tmp/loyalty-audit-screens/ (LOYALTY_AUDIT_SCREENSHOTS to change it).
+With LOYALTY_AUDIT_SCREENSHOTS=DIR, screenshots of the pages the tests look at land in DIR.
 """
 
 from __future__ import annotations
