@@ -334,6 +334,17 @@ class DuoFiles:
     team: Path
 
 
+@pytest.fixture
+def scored_duo(tmp_path: Path) -> tuple[Path, Path, Result]:
+    """The duo bank and team of tests/reporting.py in the test's own folder, and the team's scores."""
+    from .reporting import duo_bank, duo_team
+
+    bank_dir = duo_bank(tmp_path / "bank")
+    team = duo_team(tmp_path / "team.yaml")
+    bank = load_bank(bank_dir)
+    return bank_dir, team, score(bank, load_responses([team], bank))
+
+
 def _duo(folder: Path) -> DuoFiles:
     from .reporting import duo_bank, duo_team
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from audit.engine.payback import BENEFIT_CUT, break_even, business_case, plan_of
-from audit.engine.score import Result, score
+from audit.engine.score import Result
 from audit.errors import InputError
 from audit.model.plan import Action
-from audit.read.answers import load_responses
 from audit.read.bank import load_bank
 from audit.read.plan import load_plan
 from audit.run.options import Options
@@ -26,14 +25,6 @@ from .reporting import duo_bank, duo_team, flat, pages, pdftotext, weasyprint_si
 def act(quarter: str, one_off: float = 0, cost: float = 0, benefit: float = 0, hours: float = 0,
         yearly_hours: float = 0, rate: float = 0, id_: str = "a") -> Action:
     return Action(id_, id_, ["q"], None, quarter, one_off, cost, benefit, None, 1, hours, yearly_hours, rate)
-
-
-@pytest.fixture
-def duo(tmp_path: Path) -> tuple[Path, Path, Result]:
-    bank_dir = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    bank = load_bank(bank_dir)
-    return bank_dir, team, score(bank, load_responses([team], bank))
 
 
 def test_staff_time_is_part_of_each_action_s_costs() -> None:
@@ -118,8 +109,8 @@ def plan_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_plan_result_carries_the_whole_plan_payback(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    _, _, result = duo
+def test_the_plan_result_carries_the_whole_plan_payback(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    _, _, result = scored_duo
     path = plan_file(tmp_path, "hourly_cost: 50\nyears: 2\nassumptions: {es: Margen 40 %, en: Margin 40%}\n"
                                "actions:\n"
                                "  - {id: a, title: A, questions: [b1], quarter: 2027-Q1, one_off_cost: 1000,\n"
@@ -171,17 +162,18 @@ BAD_PLANS: dict[str, tuple[str, list[str]]] = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_PLANS))
-def test_bad_business_case_inputs_are_reported_line_by_line(duo: tuple[Path, Path, Result], tmp_path: Path,
+def test_bad_business_case_inputs_are_reported_line_by_line(scored_duo: tuple[Path, Path, Result], tmp_path: Path,
                                                             case: str) -> None:
-    _, _, result = duo
+    _, _, result = scored_duo
     text, expected = BAD_PLANS[case]
     with pytest.raises(InputError) as exc:
         load_plan(plan_file(tmp_path, text), result.bank)
     assert [str(p).replace(str(tmp_path) + "/", "") for p in exc.value.problems] == expected
 
 
-def test_cli_refuses_hours_without_a_rate_and_writes_nothing(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank_dir, team, _ = duo
+def test_cli_refuses_hours_without_a_rate_and_writes_nothing(scored_duo: tuple[Path, Path, Result],
+                                                             tmp_path: Path) -> None:
+    bank_dir, team, _ = scored_duo
     plan = plan_file(tmp_path, BAD_PLANS["hours without a rate"][0])
     out = tmp_path / "report.pdf"
     run = cli("report", "--bank", str(bank_dir), "--plan", str(plan), "-o", str(out), str(team))
@@ -190,8 +182,8 @@ def test_cli_refuses_hours_without_a_rate_and_writes_nothing(duo: tuple[Path, Pa
     assert not out.exists()
 
 
-def test_report_shows_the_business_case(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank_dir, team, _ = duo
+def test_report_shows_the_business_case(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    bank_dir, team, _ = scored_duo
     plan = write_yaml(tmp_path / "plan.yaml", {
         "hourly_cost": 40, "assumptions": {"es": "Margen del <b>40 %</b>", "en": "A 40% margin"},
         "actions": [
@@ -201,7 +193,7 @@ def test_report_shows_the_business_case(duo: tuple[Path, Path, Result], tmp_path
             {"id": "bad", "title": "Malo", "questions": ["f1"], "quarter": "2027-Q1", "one_off_cost": 6000,
              "yearly_cost": 10000, "yearly_benefit": 8000}]})
     out = tmp_path / "report.pdf"
-    result = duo[2]
+    result = scored_duo[2]
     computed = plan_of(load_plan(plan, result.bank), result)
     assert computed.payback_months is not None and computed.cut is not None and computed.cut.payback_months
     for lang in ("es", "en"):
@@ -232,8 +224,8 @@ def test_report_shows_the_business_case(duo: tuple[Path, Path, Result], tmp_path
             assert "2027 €37,000 €28,000 −€9,000 −€9,000 −€17,400" in text
 
 
-def test_an_old_plan_says_staff_time_is_not_counted(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank_dir, team, _ = duo
+def test_an_old_plan_says_staff_time_is_not_counted(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    bank_dir, team, _ = scored_duo
     plan = write_yaml(tmp_path / "plan.yaml", {"actions": [
         {"id": "a", "title": "A", "questions": ["b1"], "quarter": "2027-Q1", "one_off_cost": 1200,
          "yearly_benefit": 1200}]})

@@ -10,7 +10,6 @@ from audit.engine.payback import plan_of
 from audit.engine.score import Result, score
 from audit.errors import InputError
 from audit.read.answers import load_responses
-from audit.read.bank import load_bank
 from audit.read.plan import load_plan
 from audit.run.options import Options
 from audit.run.report import build_report
@@ -19,22 +18,14 @@ from .conftest import cli, write_yaml
 from .reporting import duo_bank, duo_team, flat, pdftotext, weasyprint_silent  # noqa: F401
 
 
-@pytest.fixture
-def duo(tmp_path: Path) -> tuple[Path, Path, Result]:
-    bank_dir = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    bank = load_bank(bank_dir)
-    return bank_dir, team, score(bank, load_responses([team], bank))
-
-
 def action(id_: str, quarter: str, questions: list[str], one_off: float, cost: float, benefit: float,
            **extra: object) -> dict[str, object]:
     return {"id": id_, "title": {"es": f"Acción {id_}", "en": f"Action {id_}"}, "questions": questions,
             "quarter": quarter, "one_off_cost": one_off, "yearly_cost": cost, "yearly_benefit": benefit, **extra}
 
 
-def test_payback_counts_operational_costs(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    _, _, result = duo
+def test_payback_counts_operational_costs(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    _, _, result = scored_duo
     path = write_yaml(tmp_path / "plan.yaml", {"actions": [
         action("tracking", "2027-Q1", ["b1"], 12000, 3000, 20000),
         action("card", "2027-Q1", ["f1"], 8000, 26000, 22000),
@@ -56,8 +47,9 @@ def test_payback_counts_operational_costs(duo: tuple[Path, Path, Result], tmp_pa
     assert plan.total.never == 2
 
 
-def test_quarters_in_order_and_each_question_counted_once(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    _, _, result = duo
+def test_quarters_in_order_and_each_question_counted_once(scored_duo: tuple[Path, Path, Result],
+                                                          tmp_path: Path) -> None:
+    _, _, result = scored_duo
     gains = {r.question: r.gain for r in result.recommendations}
     assert {"f1", "b1", "f3"} <= set(gains)
     path = write_yaml(tmp_path / "plan.yaml", {"currency": "USD", "actions": [
@@ -77,8 +69,9 @@ def test_quarters_in_order_and_each_question_counted_once(duo: tuple[Path, Path,
     assert plan.uncovered == [r.question for r in result.recommendations if r.question not in {"f1", "b1", "f3"}]
 
 
-def test_an_action_on_questions_above_target_is_a_warning(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank = duo[2].bank
+def test_an_action_on_questions_above_target_is_a_warning(scored_duo: tuple[Path, Path, Result],
+                                                          tmp_path: Path) -> None:
+    bank = scored_duo[2].bank
     team = write_yaml(tmp_path / "full.yaml", {"bank": "duo", "respondent": {"department": "sales"},
                                                "answers": {"f1": 4, "f2": 1}})
     result = score(bank, load_responses([team], bank))
@@ -114,8 +107,8 @@ PLAN_CASES: dict[str, tuple[str, list[str]]] = {
 
 
 @pytest.mark.parametrize("case", sorted(PLAN_CASES))
-def test_bad_plans_are_reported_line_by_line(duo: tuple[Path, Path, Result], tmp_path: Path, case: str) -> None:
-    _, _, result = duo
+def test_bad_plans_are_reported_line_by_line(scored_duo: tuple[Path, Path, Result], tmp_path: Path, case: str) -> None:
+    _, _, result = scored_duo
     text, expected = PLAN_CASES[case]
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
@@ -125,8 +118,8 @@ def test_bad_plans_are_reported_line_by_line(duo: tuple[Path, Path, Result], tmp
     assert lines == expected
 
 
-def test_report_refuses_a_bad_plan_and_writes_nothing(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank_dir, team, _ = duo
+def test_report_refuses_a_bad_plan_and_writes_nothing(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    bank_dir, team, _ = scored_duo
     plan = write_yaml(tmp_path / "plan.yaml", {"actions": [action("a", "Q1", ["f1"], 1, 1, 1)]})
     out = tmp_path / "report.pdf"
     out.write_bytes(b"the earlier report")
@@ -137,8 +130,8 @@ def test_report_refuses_a_bad_plan_and_writes_nothing(duo: tuple[Path, Path, Res
     assert out.read_bytes() == b"the earlier report"
 
 
-def test_report_shows_the_plan_with_payback(duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
-    bank_dir, team, result = duo
+def test_report_shows_the_plan_with_payback(scored_duo: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    bank_dir, team, result = scored_duo
     plan = write_yaml(tmp_path / "plan.yaml", {"actions": [
         action("tracking", "2027-Q1", ["b1"], 12000, 3000, 20000, owner="ops"),
         action("card", "2027-Q2", ["f1"], 8000, 26000, 22000, notes={"es": "<b>Cara</b> & cara", "en": "Dear"}),
