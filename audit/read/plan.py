@@ -88,27 +88,19 @@ def _overflows(doc: Document, actions: list[Action]) -> list[Problem]:
     """Amounts whose sums, or an action's payback, would overflow to infinity, at their lines."""
     problems: list[Problem] = []
     for key in AMOUNTS:
-        added = 0.0
-        for i, action in enumerate(actions):
-            added += getattr(action, key)
-            if added > MAX_AMOUNTS:
-                problems.append(doc.problem(("actions", i, key), f"{key} {getattr(action, key):g} is too large: "
-                                            f"the plan's {key} add up to more than {MAX_AMOUNTS:g}, past what "
-                                            "can be computed with; expected smaller amounts"))
-                break
+        if (i := _past_the_limit(actions, key)) is not None:
+            problems.append(doc.problem(("actions", i, key), f"{key} {getattr(actions[i], key):g} is too large: "
+                                        f"the plan's {key} add up to more than {MAX_AMOUNTS:g}, past what "
+                                        "can be computed with; expected smaller amounts"))
     if problems:
         return problems
     # staff time is money too: the hours at the hourly cost, added to the amounts of their kind
     for key, hours in (("investment", "internal_hours"), ("running_cost", "yearly_internal_hours")):
-        added = 0.0
-        for i, action in enumerate(actions):
-            added += getattr(action, key)
-            if added > MAX_AMOUNTS:
-                problems.append(doc.problem(("actions", i, hours), f"{hours} {getattr(action, hours):g} at "
-                                            f"{action.hourly_cost:g} an hour is too large: the plan's costs add up "
-                                            f"to more than {MAX_AMOUNTS:g}, past what can be computed with; "
-                                            "expected fewer hours or a smaller hourly cost"))
-                break
+        if (i := _past_the_limit(actions, key)) is not None:
+            problems.append(doc.problem(("actions", i, hours), f"{hours} {getattr(actions[i], hours):g} at "
+                                        f"{actions[i].hourly_cost:g} an hour is too large: the plan's costs add "
+                                        f"up to more than {MAX_AMOUNTS:g}, past what can be computed with; "
+                                        "expected fewer hours or a smaller hourly cost"))
     if problems:
         return problems
     for i, action in enumerate(actions):
@@ -117,6 +109,16 @@ def _overflows(doc: Document, actions: list[Action]) -> list[Problem]:
                                         f"(12 x {action.investment:g} / {action.net_yearly:g}) is too large to "
                                         "compute; expected amounts in whole currency units, such as 12000"))
     return problems
+
+
+def _past_the_limit(actions: list[Action], key: str) -> int | None:
+    """The index of the action at which the plan's running sum of ``key`` passes MAX_AMOUNTS, if any."""
+    added = 0.0
+    for i, action in enumerate(actions):
+        added += getattr(action, key)
+        if added > MAX_AMOUNTS:
+            return i
+    return None
 
 
 def _check_languages(doc: Document, loc: tuple[str | int, ...], text: object, bank: Bank,
