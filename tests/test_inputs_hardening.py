@@ -664,6 +664,24 @@ def test_plan_amounts_whose_sums_overflow_are_refused(tmp_path: Path, amounts: l
     assert "too large" in caught.value.problems[0].message
 
 
+@pytest.mark.parametrize("hours", ["internal_hours", "yearly_internal_hours"])
+def test_staff_time_whose_cost_overflows_the_sums_is_refused_at_its_hours(tmp_path: Path, hours: str) -> None:
+    """Each action's hours at the hourly cost are finite (1e300), their sum over two actions is not."""
+    rows = ["currency: EUR", "hourly_cost: 1.0e+150", "actions:"]
+    for i in range(2):
+        rows += [f"  - id: act-{i}", f"    title: Action {i}", "    questions: [q1]", "    quarter: 2027-Q1",
+                 "    one_off_cost: 1", "    yearly_cost: 0", "    yearly_benefit: 1", f"    {hours}: 1.0e+150"]
+    path = tmp_path / "plan.yaml"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(InputError) as caught:
+        load_plan(path, load_bank(MINI))
+    line = max(i + 1 for i, r in enumerate(rows) if r.startswith(f"    {hours}:"))  # the second action's
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == (str(path), line)
+    assert problem.message.startswith(f"{hours} 1e+150 at 1e+150 an hour is too large: the plan's costs add up to "
+                                      "more than 1e+300")
+
+
 def strict_json(text: str) -> Any:
     def refuse(word: str) -> Any:
         raise AssertionError(f"{word} in JSON output")
