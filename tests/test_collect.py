@@ -8,6 +8,8 @@ the disk, whole, and scores in the CLI as the body does; what it refuses leaves 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import errno
 import json
 import re
 import signal
@@ -28,6 +30,7 @@ import yaml
 
 from audit.read.answers import load_responses
 from audit.read.bank import load_bank
+from audit.run import inbox
 from audit.run.collect import collect_app
 from audit.run.inbox import Inbox
 
@@ -437,3 +440,25 @@ def test_a_folder_that_cannot_be_written_is_a_500_and_nothing_is_acknowledged(tm
     assert reply.json() == {"problems": ["the server cannot save answers now (no such file or directory); nothing "
                                          "was saved: expected another try later"]}
     assert not gone.exists()
+
+
+def test_without_hard_links_the_answers_and_their_history_are_whole_copies(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system without hard links (os.link refused), what a save keeps is copied whole."""
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(inbox.os, "link", refuse)
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    box = Inbox(folder)
+    received = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+    first, second = b'{"answers": {"q1": 1}}', b'{"answers": {"q1": 2}}'
+    assert box.save(first, RESPONDENT, received).kept is None
+    saved = box.save(second, RESPONDENT, received)
+    assert saved.kept is not None and (folder / saved.kept).read_bytes() == first
+    assert (folder / saved.name).read_bytes() == second
+    anonymous = box.save(first, None, received)
+    assert anonymous.name.startswith("sent-") and (folder / anonymous.name).read_bytes() == first
+    assert box.leftovers() == []
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted([saved.name, anonymous.name])

@@ -69,16 +69,11 @@ class Inbox:
         if respondent is not None and not RESPONDENT_ID.fullmatch(respondent):
             raise ValueError(f"not a respondent id: {respondent!r}")
         name = f"web-{respondent}.json" if respondent else f"sent-{stamp(received)}-{secrets.token_hex(4)}.json"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        tmp = _synced_temp(self.folder, name, raw)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(raw)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
             kept = None
             if respondent is None:
-                name = self._place_new(Path(tmp), name, received)
+                name = self._place_new(tmp, name, received)
             else:
                 target = self.folder / name
                 if target.exists():
@@ -86,7 +81,7 @@ class Inbox:
                 os.replace(tmp, target)
             _sync_folder(self.folder)
         finally:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         return Saved(name, f"{HISTORY}/{kept.name}" if kept else None)
 
     def _place_new(self, tmp: Path, name: str, received: dt.datetime) -> str:
@@ -123,19 +118,29 @@ def _link(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno not in _NO_LINKS:
             raise
-    data = source.read_bytes()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = _synced_temp(target.parent, target.name, source.read_bytes())
+    try:
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "File exists", str(target))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _synced_temp(folder: Path, name: str, data: bytes) -> Path:
+    """A temporary file in ``folder`` (named after ``name``, as :meth:`Inbox.leftovers` knows
+    them) holding ``data``, flushed to the disk and readable by all."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        if target.exists():
-            raise FileExistsError(errno.EEXIST, "File exists", str(target))
-        os.replace(tmp, target)
-    finally:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def _sync_folder(folder: Path) -> None:
