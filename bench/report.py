@@ -1,9 +1,11 @@
 """Benchmark of the PDF report: our whole pipeline against WeasyPrint alone on the same HTML.
 
-    .venv/bin/python bench/report.py [--runs N] [--no-write]
+    .venv/bin/python bench/report.py [--runs N] [--large-runs N] [--no-write]
 
-For the demo team (examples/demo, 5 respondents) and a generated team of 20 respondents it
-measures, in one warm process (imports done, one warm-up run):
+For the demo team (examples/demo, 5 respondents), a generated team of 20 respondents, and 5
+generated respondents to the generated 1,000-question bank of bench/site.py, it measures, in
+one warm process (imports done, one warm-up run; none for the 1,000 questions, whose
+rendering takes minutes and whose fonts and caches the others have warmed):
 
 - ours: ``build_report`` end to end, writing both documents of a run (the management
   report and the data pack): load and check the bank and the answers, score, build the
@@ -13,8 +15,9 @@ measures, in one warm process (imports done, one warm-up run):
   renders, with WeasyPrint's default options (untagged, plain PDFs);
 - bare+: the same, asked for the same kind of PDF as ours (PDF/A-3b, tagged).
 
-Each figure is the median of ``--runs`` runs, taken in turns. Peak memory (VmHWM, the peak
-resident set) is measured in a fresh subprocess per team, for ours and for bare. The table
+Each figure is the median of ``--runs`` runs (``--large-runs`` for the 1,000 questions),
+taken in turns. Peak memory (VmHWM, the peak resident set) is measured in a fresh subprocess
+per team, for ours and for bare. The table
 is printed and, unless ``--no-write``, written into bench/README.md under the "Report"
 heading (the rest of the file is kept).
 """
@@ -52,6 +55,7 @@ from audit.write.messages import Words  # noqa: E402
 from audit.write.report.html import APPENDIX_TEMPLATE, default_templates_dir, render_html  # noqa: E402
 from audit.write.report.pdf import file_url  # noqa: E402
 from audit.write.report.view import report_context  # noqa: E402
+from bench.site import large_bank  # noqa: E402
 
 BANK = ROOT / "questions"
 DEMO = ROOT / "examples" / "demo"
@@ -84,16 +88,16 @@ def generated_team(bank: Bank, folder: Path, size: int = 20, seed: int = 20) -> 
         entries.append({"respondent": {"name": f"Persona {i + 1}", "department": department},
                         "submitted": f"2026-11-{1 + i % 20:02d}T09:00:00Z", "profile": profile,
                         "answers": answers, "comments": comments})
-    path = folder / "team20.yaml"
+    path = folder / f"team{size}.yaml"
     path.write_text(yaml.safe_dump({"bank": bank.id, "bank_version": bank.version,
                                     "organisation": "Equipo de prueba S.A.", "respondents": entries},
                                    allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def same_html(responses: Path) -> list[str]:
+def same_html(responses: Path, bank_dir: Path = BANK) -> list[str]:
     """The two HTML documents (report, data pack) ``build_report`` hands to WeasyPrint."""
-    bank = load_bank(BANK)
+    bank = load_bank(bank_dir)
     result = score(bank, load_responses([responses], bank))
     roots = [default_templates_dir()]
     messages = load_messages(roots)
@@ -103,8 +107,8 @@ def same_html(responses: Path) -> list[str]:
             for template in ("report.html.j2", APPENDIX_TEMPLATE)]
 
 
-def run_ours(responses: Path, out: Path) -> None:
-    build_report([responses], Options(bank=BANK), output=out, appendix=out.with_name("appendix.pdf"))
+def run_ours(responses: Path, out: Path, bank_dir: Path = BANK) -> None:
+    build_report([responses], Options(bank=bank_dir), output=out, appendix=out.with_name("appendix.pdf"))
 
 
 def run_bare(htmls: list[str], same_options: bool) -> list[bytes]:
@@ -122,9 +126,9 @@ def run_bare(htmls: list[str], same_options: bool) -> list[bytes]:
     return pdfs
 
 
-def timed(actions: dict[str, Any], runs: int) -> dict[str, float]:
+def timed(actions: dict[str, Any], runs: int, warm_up: bool = True) -> dict[str, float]:
     """Median seconds of each action; the actions take turns, so a busy moment hits them all."""
-    for action in actions.values():
+    for action in actions.values() if warm_up else ():
         action()  # warm-up: font files, caches
     times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(runs):
@@ -135,22 +139,22 @@ def timed(actions: dict[str, Any], runs: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def peak_memory(kind: str, responses: Path) -> float:
+def peak_memory(kind: str, responses: Path, bank_dir: Path) -> float:
     """Peak resident memory (MiB) of a fresh process doing one render of ``kind``."""
-    done = subprocess.run([sys.executable, __file__, "--child", kind, str(responses)], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(responses), str(bank_dir)],
+                          capture_output=True, text=True, check=True)
     return float(json.loads(done.stdout)["maxrss_mib"])
 
 
-def child(kind: str, responses: Path) -> None:
+def child(kind: str, responses: Path, bank_dir: Path) -> None:
     import warnings
 
     warnings.simplefilter("ignore", ResourceWarning)
     with tempfile.TemporaryDirectory() as tmp:
         if kind == "ours":
-            run_ours(responses, Path(tmp) / "r.pdf")
+            run_ours(responses, Path(tmp) / "r.pdf", bank_dir)
         else:
-            run_bare(same_html(responses), same_options=False)
+            run_bare(same_html(responses, bank_dir), same_options=False)
     print(json.dumps({"maxrss_mib": _peak_kib() / 1024}))
 
 
@@ -169,18 +173,18 @@ def _peak_kib() -> float:
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def measure(name: str, responses: Path, runs: int) -> dict[str, Any]:
-    html = same_html(responses)
+def measure(name: str, responses: Path, runs: int, bank_dir: Path = BANK, warm_up: bool = True) -> dict[str, Any]:
+    html = same_html(responses, bank_dir)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.pdf"
-        medians = timed({"ours": lambda: run_ours(responses, out),
+        medians = timed({"ours": lambda: run_ours(responses, out, bank_dir),
                          "bare": lambda: run_bare(html, False),
-                         "bare_same": lambda: run_bare(html, True)}, runs)
+                         "bare_same": lambda: run_bare(html, True)}, runs, warm_up)
         pages = len(PdfReader(out).pages) + len(PdfReader(out.with_name("appendix.pdf")).pages)
     ours, bare, bare_same = medians["ours"], medians["bare"], medians["bare_same"]
     return {"team": name, "pages": pages, "ours": ours, "bare": bare, "bare_same": bare_same,
             "ratio": ours / bare, "ratio_same": ours / bare_same,
-            "mem_ours": peak_memory("ours", responses), "mem_bare": peak_memory("bare", responses)}
+            "mem_ours": peak_memory("ours", responses, bank_dir), "mem_bare": peak_memory("bare", responses, bank_dir)}
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -204,12 +208,13 @@ def verdicts(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(rows: list[dict[str, Any]], runs: int) -> None:
+def write_readme(rows: list[dict[str, Any]], runs: int, large_runs: int) -> None:
     import weasyprint
 
     section = f"""## Report
 
-`.venv/bin/python bench/report.py` (median of {runs} warm runs; peak memory from a fresh process).
+`.venv/bin/python bench/report.py --runs {runs} --large-runs {large_runs}` (the median of {runs} warm runs, of
+{large_runs} for the 1,000 questions; peak memory from a fresh process).
 
 {table(rows)}
 
@@ -241,11 +246,12 @@ def write_readme(rows: list[dict[str, Any]], runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--large-runs", type=int, default=1, help="runs for the 1,000-question bank (default 1)")
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--child", nargs=2, metavar=("KIND", "RESPONSES"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "RESPONSES", "BANK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], Path(args.child[1]))
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
     import warnings
 
@@ -253,11 +259,15 @@ def main() -> None:
     bank = load_bank(BANK)
     with tempfile.TemporaryDirectory() as tmp:
         team20 = generated_team(bank, Path(tmp))
+        large_bank(Path(tmp) / "large")
+        large = generated_team(load_bank(Path(tmp) / "large"), Path(tmp), size=5)
         rows = [measure("demo (5 respondents)", DEMO, args.runs),
-                measure("generated (20 respondents)", team20, args.runs)]
+                measure("generated (20 respondents)", team20, args.runs),
+                measure("1,000 questions (5 respondents)", large, args.large_runs, Path(tmp) / "large",
+                        warm_up=False)]
     print(table(rows))
     if not args.no_write:
-        write_readme(rows, args.runs)
+        write_readme(rows, args.runs, args.large_runs)
         print(f"wrote {README.relative_to(ROOT)}")
 
 
