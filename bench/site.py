@@ -9,6 +9,7 @@
     ``plugins: [loyalty-audit]``, the plain side ``plugins: []``). For the default bank (75
     questions) and for a generated 1,000-question bank; each side in this process,
     alternating, median of ``--runs``.
+    Peak memory of each side: one build in a fresh process (its VmHWM), ours against plain.
 (b) The weight of the built sites: in all, the largest page, the data files.
 (c) Live rescoring in headless Chromium: the time from a click on an answer to the page
     being saved, rescored and laid out again, on a section page with every question
@@ -31,6 +32,7 @@ import logging
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,6 +68,21 @@ def _build(config_file: Path, site: Path) -> float:
         start = time.perf_counter()
         build(load_config(str(config_file), site_dir=str(site)))
         return time.perf_counter() - start
+
+
+def peak_memory(config_file: Path, site: Path) -> float:
+    """Peak resident memory (MiB) of a fresh process making one build of ``config_file``."""
+    done = subprocess.run([sys.executable, __file__, "--child", str(config_file), str(site)], capture_output=True,
+                          text=True, check=True)
+    return float(json.loads(done.stdout)["maxrss_mib"])
+
+
+def child(config_file: Path, site: Path) -> None:
+    """One build, then this process's peak resident memory: VmHWM, which belongs to this program
+    alone (``ru_maxrss`` would carry the parent's peak over through fork and exec)."""
+    _build(config_file, site)
+    peak = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    print(json.dumps({"maxrss_mib": float(peak.split()[1]) / 1024}))
 
 
 def plugin_config(bank_dir: Path, work: Path, lang: str) -> Path:
@@ -107,7 +124,9 @@ def bench_build(runs: int, bank_dir: Path, work: Path, ours_config: Path | None 
     assert same == sorted(p.relative_to(work / "plain0").as_posix() for p in (work / "plain0").rglob("*.html"))
     return {"ours": statistics.median(ours), "plain": statistics.median(theirs), "pages": len(same),
             "plugin": statistics.median(plugin), "weight": site_weight(work / "ours0"),
-            "plain_weight": site_weight(work / "plain0")}
+            "plain_weight": site_weight(work / "plain0"),
+            "mem_ours": peak_memory(ours_config, work / "mem-ours"),
+            "mem_plain": peak_memory(plain, work / "mem-plain")}
 
 
 # -- a generated 1,000-question bank ------------------------------------------------------
@@ -243,7 +262,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="builds per side (default 5)")
     parser.add_argument("--clicks", type=int, default=60, help="answers clicked per bank (default 60)")
     parser.add_argument("--no-browser", action="store_true", help="builds and weight only")
+    parser.add_argument("--child", nargs=2, metavar=("CONFIG", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), Path(args.child[1]))
+        return
     size = bench_size()
     mib = 1024 * 1024
     rows = []
@@ -260,6 +283,9 @@ def main() -> None:
             (f"  ours ({built['pages']:.0f} pages, bank loading included)", f"{built['ours']:.2f} s", ""),
             ("  of which loading the bank and making the pages", f"{built['plugin']:.2f} s", ""),
             ("  plain, the same pages as files, same plugins", f"{built['plain']:.2f} s", ""),
+            ("  peak memory of one build, ours / plain",
+             f"{built['mem_ours'] / built['mem_plain']:.2f}x ({built['mem_ours']:.0f} / {built['mem_plain']:.0f} MiB)",
+             ""),
             (f"site weight, {name} bank: in all", f"{w['total'] / mib:.2f} MiB",
              "< 1.5 MiB" if name == "default" else ""),
             ("  largest page", f"{w['largest'] / 1024:.1f} KiB", "<= 60 KiB"),
