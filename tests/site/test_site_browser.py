@@ -352,6 +352,7 @@ def test_answers_survive_closing_the_browser(playwright_instance: Any, default_s
             assert radio.is_checked()
             assert tab.input_value('[data-comment="fo-assortment-fit"]') == "Reviewed monthly."
             assert tab.inner_text('[data-progress="section:assortment"]') == f"1 de {counted('assortment')}"
+        tab.close()  # the tab, then the browser, as a person closes them
         context.close()
 
 
