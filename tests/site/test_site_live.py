@@ -57,10 +57,16 @@ def test_script_survives_instant_navigation(page: Any, instant_url: str) -> None
     page.evaluate("() => { window.stillHere = true; }")
     page.click("a.md-nav__link[href$='results.html']")
     page.wait_for_selector("[data-la-page=results]")
+    skip = page.locator("[data-la-skip]")  # each page's own, in the theme's skip slot
+    assert skip.count() == 1 and skip.evaluate("a => a.href") == instant_url + "results.html#la-title"
+    assert page.locator('[data-md-component="skip"] [data-la-skip]').count() == 1
     page.click(".la-table a[href$='back_office/payment.html']")
     page.wait_for_url("**/back_office/payment.html")
     page.wait_for_selector('[data-la-page][data-section="payment"]')
     assert page.evaluate("() => window.stillHere") is True  # no full page load
+    first = page.locator("[data-la-q]:not([hidden])").first.get_attribute("id")
+    assert skip.count() == 1 and skip.evaluate("a => a.href") == instant_url + f"back_office/payment.html#{first}"
+    assert page.locator('[data-md-component="skip"] [data-la-skip]').count() == 1
     assert page.locator("a.md-nav__link[href$='storefront_physical.html']").is_hidden()
     page.check('[data-question="bo-payment-friction"] input[value="4"]')
     assert page.inner_text('[data-score="section:payment"]') == "100,0"
