@@ -17,9 +17,8 @@ rendering takes minutes and whose fonts and caches the others have warmed):
 
 Each figure is the median of ``--runs`` runs (``--large-runs`` for the 1,000 questions),
 taken in turns. Peak memory (VmHWM, the peak resident set) is measured in a fresh subprocess
-per team, for ours and for bare. The table
-is printed and, unless ``--no-write``, written into bench/README.md under the "Report"
-heading (the rest of the file is kept).
+per team, for ours and for bare. The table is printed and, unless ``--no-write``, written
+into bench/README.md under the "Report" heading (the rest of the file is kept).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ import argparse
 import json
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -55,7 +53,7 @@ from audit.write.messages import Words  # noqa: E402
 from audit.write.report.html import APPENDIX_TEMPLATE, default_templates_dir, render_html  # noqa: E402
 from audit.write.report.pdf import file_url  # noqa: E402
 from audit.write.report.view import report_context  # noqa: E402
-from bench.site import large_bank  # noqa: E402
+from bench.site import large_bank, peak_kib  # noqa: E402
 
 BANK = ROOT / "questions"
 DEMO = ROOT / "examples" / "demo"
@@ -155,22 +153,7 @@ def child(kind: str, responses: Path, bank_dir: Path) -> None:
             run_ours(responses, Path(tmp) / "r.pdf", bank_dir)
         else:
             run_bare(same_html(responses, bank_dir), same_options=False)
-    print(json.dumps({"maxrss_mib": _peak_kib() / 1024}))
-
-
-def _peak_kib() -> float:
-    """This process's peak resident memory in KiB.
-
-    Linux carries ru_maxrss over from the parent through fork and exec, so a child of a
-    process that has already rendered reports would report the parent's peak; VmHWM in
-    /proc belongs to the new program alone.
-    """
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1])
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(json.dumps({"maxrss_mib": peak_kib() / 1024}))
 
 
 def measure(name: str, responses: Path, runs: int, bank_dir: Path = BANK, warm_up: bool = True) -> dict[str, Any]:

@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -78,11 +79,24 @@ def peak_memory(config_file: Path, site: Path) -> float:
 
 
 def child(config_file: Path, site: Path) -> None:
-    """One build, then this process's peak resident memory: VmHWM, which belongs to this program
-    alone (``ru_maxrss`` would carry the parent's peak over through fork and exec)."""
+    """One build, then this process's peak resident memory."""
     _build(config_file, site)
-    peak = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
-    print(json.dumps({"maxrss_mib": float(peak.split()[1]) / 1024}))
+    print(json.dumps({"maxrss_mib": peak_kib() / 1024}))
+
+
+def peak_kib() -> float:
+    """This process's peak resident memory in KiB.
+
+    Linux carries ru_maxrss over from the parent through fork and exec, so a child of a
+    process that has already built sites or rendered reports would report the parent's peak;
+    VmHWM in /proc belongs to the new program alone.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1])
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def plugin_config(bank_dir: Path, work: Path, lang: str) -> Path:

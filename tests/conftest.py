@@ -337,12 +337,9 @@ class DuoFiles:
 @pytest.fixture
 def scored_duo(tmp_path: Path) -> tuple[Path, Path, Result]:
     """The duo bank and team of tests/reporting.py in the test's own folder, and the team's scores."""
-    from .reporting import duo_bank, duo_team
-
-    bank_dir = duo_bank(tmp_path / "bank")
-    team = duo_team(tmp_path / "team.yaml")
-    bank = load_bank(bank_dir)
-    return bank_dir, team, score(bank, load_responses([team], bank))
+    duo = _duo(tmp_path)
+    bank = load_bank(duo.bank)
+    return duo.bank, duo.team, score(bank, load_responses([duo.team], bank))
 
 
 def _duo(folder: Path) -> DuoFiles:
