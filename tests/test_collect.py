@@ -186,6 +186,7 @@ def test_refusals_are_json_problems_and_write_nothing(project: Path, tmp_path: P
     with collecting(project) as server:
         refused = server.post(bad, RESPONDENT)
         assert refused.status_code == 422
+        assert refused.headers["content-language"] == "en"  # the site marks the sentences as English
         assert refused.json() == {"problems": [
             "line 4: '9' is not an option of question 'fo-shop-window'; expected one of: 0, 1, 2, 3, 4",
             "line 5: unknown question 'fo-sign'; did you mean 'fo-signage'?",
@@ -210,6 +211,7 @@ def test_refusals_are_json_problems_and_write_nothing(project: Path, tmp_path: P
             denied = httpx.post(f"{server.url}/responses", content=demo_body(), headers=headers)
             assert denied.status_code == 401
             assert denied.headers["www-authenticate"] == "Bearer"
+            assert denied.headers["content-language"] == "en"
             assert denied.json()["problems"][0].startswith("wrong or missing token")
 
         oversize = server.post(b'{"answers": {}, "comments": {"fo-shop-window": "' + b"x" * 300_000 + b'"}}')

@@ -176,7 +176,10 @@ class _Queues:
 # -- the application --------------------------------------------------------------------
 
 def _problems(status: int, problems: list[str], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"problems": problems}, status_code=status, headers=headers)
+    # the problems are the command line's English sentences, and say so: the site marks them as
+    # English text on a page in another language (Content-Language is readable across origins)
+    return JSONResponse({"problems": problems}, status_code=status,
+                        headers={"Content-Language": "en", **(headers or {})})
 
 
 def _received(moment: dt.datetime) -> str:

@@ -335,6 +335,7 @@ def test_send_refused_shows_each_problem_and_keeps_the_answers(tab: Any, collect
     assert "El servidor de recogida no ha aceptado sus respuestas" in tab.inner_text("[data-la-send-status]")
     problems = tab.locator("[data-send-problem]").all_inner_texts()
     assert problems and all(p.startswith("line ") for p in problems)
+    assert tab.get_attribute(".la-send__problems", "lang") == "en"  # the server's English, marked as such
     assert saved(tab)["answers"] == given
     screenshot(tab, "finish-refused")
 

@@ -2284,7 +2284,11 @@
     }
     var nodes = [el("p", { "data-send-error": String(code) }, [head])];
     if (problems.length) {
-      nodes.push(el("ul", { "class": "la-send__problems" }, problems.slice(0, 50).map(function (p) {
+      var list = { "class": "la-send__problems" };
+      // the server's sentences in the server's language (ours: English), so marked for screen readers
+      var lang = (response.headers.get("Content-Language") || "").split(",")[0].trim();
+      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang)) { list.lang = lang; }
+      nodes.push(el("ul", list, problems.slice(0, 50).map(function (p) {
         return el("li", { "data-send-problem": "" }, [p]);
       })));
     }
