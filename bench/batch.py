@@ -25,6 +25,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,24 +61,25 @@ def make_clients(folder: Path, count: int, seed: int = 50) -> Path:
     return folder
 
 
-CHILD = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-from pathlib import Path
-from audit.run.batch import peak_kib, run_batch
-from audit.read.project import find_projects
-projects = find_projects(Path({clients!r}))
-start = time.perf_counter()
-outcomes = run_batch(projects, out_dir=Path({out!r}), jobs={jobs}, date=None)
-wall = time.perf_counter() - start
-print(json.dumps({{"wall": wall, "ok": sum(o.ok for o in outcomes), "pages": sum(o.pages for o in outcomes),
-                  "workers_peak_kib": max(o.peak_kib for o in outcomes), "self_peak_kib": peak_kib()}}))
-"""
+def child(clients: Path, out: Path, jobs: int) -> dict[str, Any]:
+    """One batch of the client folders in ``clients``, as ``report --batch`` runs it, in this
+    process: its wall time, reports written, pages, and the peak memory of the processes."""
+    from audit.read.project import find_projects
+    from audit.run.batch import peak_kib, run_batch
+    from audit.run.options import Options
+
+    projects = find_projects(clients)
+    start = time.perf_counter()
+    outcomes = run_batch(projects, Options(), out_dir=out, jobs=jobs)
+    wall = time.perf_counter() - start
+    return {"wall": wall, "ok": sum(o.ok for o in outcomes), "pages": sum(o.pages for o in outcomes),
+            "workers_peak_kib": max(o.peak_kib for o in outcomes), "self_peak_kib": peak_kib()}
 
 
 def run(clients: Path, out: Path, jobs: int) -> dict[str, Any]:
-    code = CHILD.format(root=str(ROOT), clients=str(clients), out=str(out), jobs=jobs)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    """:func:`child` in a fresh process (its memory is the batch's alone)."""
+    done = subprocess.run([sys.executable, __file__, "--child", str(clients), str(out), str(jobs)],
+                          capture_output=True, text=True, check=True)
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
 
@@ -87,7 +89,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child", nargs=3, metavar=("CLIENTS", "OUT", "JOBS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         clients = make_clients(Path(tmp) / "clients", args.clients)
         single = run(clients / "client-00", Path(tmp) / "single", 1)
