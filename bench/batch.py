@@ -105,7 +105,7 @@ def main() -> None:
     par_mib = par["workers_peak_kib"] / 1024
     seq_mib = seq["self_peak_kib"] / 1024
     rows = [
-        ("clients (pages in all)", f"{args.clients} ({par['pages']})", ""),
+        ("clients (report pages in all; each report has its data pack too)", f"{args.clients} ({par['pages']})", ""),
         ("one after another (1 process)", f"{seq['wall']:.1f} s", ""),
         (f"batch, {args.jobs} jobs", f"{par['wall']:.1f} s", ""),
         ("speed-up, batch / one after another", f"**{speedup:.2f}x**", ">= 1.7x"),
