@@ -334,9 +334,17 @@ def test_send_refused_shows_each_problem_and_keeps_the_answers(tab: Any, collect
         tab.wait_for_selector('[data-send-error="422"]')
     assert "El servidor de recogida no ha aceptado sus respuestas" in tab.inner_text("[data-la-send-status]")
     problems = tab.locator("[data-send-problem]").all_inner_texts()
-    assert problems and all(p.startswith("line ") for p in problems)
     assert tab.get_attribute(".la-send__problems", "lang") == "en"  # the server's English, marked as such
     assert saved(tab)["answers"] == given
+    # the body was the exported file's text: each problem's line is that line of an exported file,
+    # the one with the bank or the question it names
+    with tab.expect_download() as info:
+        tab.click("[data-action=export]")
+    exported = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(problems) >= 2
+    for problem in problems:
+        where, named = re.fullmatch(r"line (\d+): [^']*'([^']+)'.*", problem).groups()  # type: ignore[union-attr]
+        assert f'"{named}"' in exported[int(where) - 1], (problem, exported[int(where) - 1])
     screenshot(tab, "finish-refused")
 
     with collector.set_up_for(token="another-token-0123456789"):

@@ -2081,11 +2081,19 @@
     root.setTimeout(function () { root.URL.revokeObjectURL(url); }, 1000);
   }
 
-  function exportAnswers() {
+  /* The answers as a response file, now submitted, and its text: export writes that text and
+     send posts it, so a line the collection server names is that line of an exported file. */
+  function submittedFile() {
     var file = currentFile();
     file.submitted = new Date().toISOString();
+    return file;
+  }
+  function fileText(file) { return JSON.stringify(file, null, 2) + "\n"; }
+
+  function exportAnswers() {
+    var file = submittedFile();
     var name = exportName(file);
-    download(name, new root.Blob([JSON.stringify(file, null, 2) + "\n"], { type: "application/json" }));
+    download(name, new root.Blob([fileText(file)], { type: "application/json" }));
     markHanded();
     status(say("exported", { file: name }));
   }
@@ -2221,9 +2229,8 @@
   function submitAnswers() {
     var server = collector();
     if (!server || ui.sending) { return; }
-    var file = currentFile();
+    var file = submittedFile();
     if (!Object.keys(file.answers).length) { sendStatus([say("send_nothing")], true); return; }
-    file.submitted = new Date().toISOString();
     var stamp = ui.state.updated || "";
     ui.sending = true;
     $$("[data-la-send] [data-action=submit]").forEach(function (b) { b.disabled = true; });
@@ -2238,7 +2245,7 @@
         method: "POST", mode: "cors", cache: "no-store", credentials: "omit",
         headers: { "Authorization": "Bearer " + server.token, "Content-Type": "application/json",
           "X-Respondent-Id": respondentId() },
-        body: JSON.stringify(file)
+        body: fileText(file)
       });
     } catch (e) {
       request = Promise.reject(e);
