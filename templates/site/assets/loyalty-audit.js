@@ -2292,7 +2292,7 @@
     var nodes = [el("p", { "data-send-error": String(code) }, [head])];
     if (problems.length) {
       var list = { "class": "la-send__problems" };
-      // the server's sentences in the server's language (ours: English), so marked for screen readers
+      /* the server's sentences in the server's language (ours: English), so marked for screen readers */
       var lang = (response.headers.get("Content-Language") || "").split(",")[0].trim();
       if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang)) { list.lang = lang; }
       nodes.push(el("ul", list, problems.slice(0, 50).map(function (p) {
