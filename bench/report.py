@@ -47,13 +47,14 @@ from audit.model.brand import Brand  # noqa: E402
 from audit.read.answers import load_responses  # noqa: E402
 from audit.read.bank import load_bank  # noqa: E402
 from audit.read.messages import load_messages  # noqa: E402
+from audit.run.batch import peak_kib  # noqa: E402
 from audit.run.options import Options  # noqa: E402
 from audit.run.report import build_report  # noqa: E402
 from audit.write.messages import Words  # noqa: E402
 from audit.write.report.html import APPENDIX_TEMPLATE, default_templates_dir, render_html  # noqa: E402
 from audit.write.report.pdf import file_url  # noqa: E402
 from audit.write.report.view import report_context  # noqa: E402
-from bench.site import large_bank, peak_kib  # noqa: E402
+from bench.site import large_bank  # noqa: E402
 
 BANK = ROOT / "questions"
 DEMO = ROOT / "examples" / "demo"

@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,7 @@ from mkdocs.config import load_config  # noqa: E402
 
 from audit.read.bank import load_bank  # noqa: E402
 from audit.read.messages import load_messages  # noqa: E402
+from audit.run.batch import peak_kib  # noqa: E402
 from audit.run.site import FEATURES, PALETTE, write_site  # noqa: E402
 from audit.site.pages import ASSETS, build_site, site_templates_dir  # noqa: E402
 from audit.site.plugin import asset_text  # noqa: E402
@@ -82,21 +82,6 @@ def child(config_file: Path, site: Path) -> None:
     """One build, then this process's peak resident memory."""
     _build(config_file, site)
     print(json.dumps({"maxrss_mib": peak_kib() / 1024}))
-
-
-def peak_kib() -> float:
-    """This process's peak resident memory in KiB.
-
-    Linux carries ru_maxrss over from the parent through fork and exec, so a child of a
-    process that has already built sites or rendered reports would report the parent's peak;
-    VmHWM in /proc belongs to the new program alone.
-    """
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1])
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def plugin_config(bank_dir: Path, work: Path, lang: str) -> Path:

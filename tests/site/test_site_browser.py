@@ -600,7 +600,8 @@ def test_focus_is_visible(page: Any, http_url: str) -> None:
     assert outline != "none" or ring != "none"
     tab_to(page, '[data-comment="bo-payment-methods"]')
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
-    # the file picker's own control is out of sight: its label, the button a person sees, shows the ring
-    page.goto(http_url + "finish.html")
-    tab_to(page, "[data-action=import]")
-    assert page.evaluate("() => getComputedStyle(document.activeElement.labels[0]).outlineStyle") == "solid"
+    # a file picker's own control is out of sight: its label, the button a person sees, shows the ring
+    for path, picker in (("finish.html", "[data-action=import]"), ("team.html", "[data-team-files]")):
+        page.goto(http_url + path)
+        tab_to(page, picker)
+        assert page.evaluate("() => getComputedStyle(document.activeElement.labels[0]).outlineStyle") == "solid", path
